@@ -1,0 +1,49 @@
+"""The agenda slide's table, drawn from decks/session.toml so it can never drift from it."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from .session import Session, load_session
+
+
+class Agenda:
+    """Renders as an HTML table in Jupyter: stop, section, minutes and clock start."""
+
+    def __init__(self, session: Session, first_half: str = "vocabulary",
+                 second_half: str = "judgment", split_after: str = "F"):
+        self.session = session
+        self.split_after = split_after
+        self.halves = (first_half, second_half)
+
+    def rows(self) -> list[tuple[str, str, float, str]]:
+        """(letter, title, minutes, clock start "0:03") for every section, in order."""
+        rows, clock = [], 0.0
+        for s in self.session.sections:
+            rows.append((s.letter, s.title, s.minutes, f"{int(clock // 60)}:{int(clock % 60):02d}"))
+            clock += s.minutes
+        return rows
+
+    def _repr_html_(self) -> str:
+        body, half = [], 0
+        for letter, title, minutes, start in self.rows():
+            if letter in ("A", "B"):
+                continue
+            cls = f' class="agenda-{self.halves[half]}"'
+            body.append(f"<tr{cls}><td><b>{letter}</b></td><td>{html.escape(title)}</td>"
+                        f"<td>{minutes:g} min</td><td>{start}</td>"
+                        f"<td>{self.halves[half]}</td></tr>")
+            if letter == self.split_after:
+                half = 1
+        total = sum(s.minutes for s in self.session.sections)
+        return ('<table class="deckkit-agenda"><thead><tr><th>Stop</th><th>Section</th>'
+                "<th>Budget</th><th>Starts at</th><th>Builds</th></tr></thead><tbody>"
+                + "".join(body) + "</tbody></table>"
+                f"<p><small>{total:g} min of sections + {self.session.buffer_minutes:g} min "
+                f"buffer/Q&amp;A = {total + self.session.buffer_minutes:g} min</small></p>")
+
+
+def agenda(decks_dir: str | Path = ".") -> Agenda:
+    """The agenda of the session whose session.toml sits in ``decks_dir``."""
+    return Agenda(load_session(Path(decks_dir)))

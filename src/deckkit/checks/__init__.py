@@ -1,0 +1,6 @@
+"""Pure checks: decks in, a list of Findings out.  Only the CLI turns findings into exit codes."""
+
+from .lint import lint_deck
+from .session import check_session
+
+__all__ = ["lint_deck", "check_session"]

@@ -1,0 +1,89 @@
+"""Per-deck lint: nbformat, slide types, committed outputs, section metadata and title."""
+
+from __future__ import annotations
+
+import nbformat
+
+from ..decks import Deck
+from ..errors import Finding
+from ..session import Session
+
+SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
+
+
+def lint_deck(deck: Deck, session: Session) -> list[Finding]:
+    findings: list[Finding] = []
+    findings += _check_schema(deck)
+    for index, cell in enumerate(deck.nb.cells):
+        findings += _check_cell(deck, index, cell)
+    findings += _check_section(deck, session)
+    return findings
+
+
+def _check_schema(deck: Deck) -> list[Finding]:
+    try:
+        nbformat.validate(deck.nb)
+    except nbformat.ValidationError as exc:
+        msg = str(exc.message if hasattr(exc, "message") else exc).splitlines()[0]
+        return [Finding(deck.display, "invalid-nbformat",
+                        f"does not follow nbformat 4 ({msg}); re-save it in Jupyter")]
+    return []
+
+
+def _check_cell(deck: Deck, index: int, cell) -> list[Finding]:
+    out = []
+
+    def add(code: str, message: str) -> None:
+        out.append(Finding(deck.display, code, message, index, cell.get("source", "")))
+
+    slideshow = cell.get("metadata", {}).get("slideshow", {})
+    slide_type = slideshow.get("slide_type", "-") if isinstance(slideshow, dict) else None
+    if slide_type not in SLIDE_TYPES:
+        add("unknown-slide-type",
+            f'unknown slide_type "{slide_type}"; use one of: {", ".join(SLIDE_TYPES)}')
+    if cell.get("cell_type") == "code" and (cell.get("outputs") or cell.get("execution_count")):
+        add("committed-output",
+            "has outputs or an execution count; decks are committed clean "
+            "(run `deckkit clean` to strip them)")
+    return out
+
+
+def _check_section(deck: Deck, session: Session) -> list[Finding]:
+    meta = deck.nb.metadata.get("deckkit", {})
+    declared = meta.get("section") if isinstance(meta, dict) else None
+    if declared != deck.letter:
+        return [Finding(deck.display, "section-metadata",
+                        f'metadata.deckkit.section is {declared!r}; set it to "{deck.letter}" '
+                        "to match the file name")]
+    section = next((s for s in session.sections if s.letter == deck.letter), None)
+    if section is None:
+        return []  # reported once by check_session
+    first = _first_visible(deck)
+    if first is None:
+        return [Finding(deck.display, "empty-deck", "has no visible slide")]
+    index, cell = first
+    heading = _heading(cell.get("source", "")) if cell.cell_type == "markdown" else None
+    # The session's first section opens the whole talk, so its first slide is the talk's title.
+    expected = session.title if section == session.sections[0] else section.title
+    if heading != expected:
+        return [Finding(deck.display, "section-title",
+                        f'the first slide should open with the heading "# {expected}" '
+                        f"(the title in decks/session.toml); found {heading!r}",
+                        index, cell.get("source", ""))]
+    return []
+
+
+def _first_visible(deck: Deck):
+    for index, cell in enumerate(deck.nb.cells):
+        slide_type = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+        if slide_type not in ("skip", "notes"):
+            return index, cell
+    return None
+
+
+def _heading(source: str) -> str | None:
+    for line in source.splitlines():
+        if line.strip():
+            stripped = line.strip()
+            return stripped.lstrip("#").strip() if stripped.startswith("#") else None
+    return None

@@ -1,0 +1,108 @@
+"""The `deckkit` command: a thin layer that turns library results into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import DeckError, Finding
+from .steps.execute import DEFAULT_TIMEOUT
+
+
+def _progress(message: str) -> None:
+    print(f"deckkit: {message}", file=sys.stderr, flush=True)
+
+
+def _report(findings: list[Finding]) -> int:
+    errors = [f for f in findings if f.severity == "error"]
+    for f in findings:
+        print(f"{'warning: ' if f.severity == 'warning' else ''}{f}", file=sys.stderr)
+    if errors:
+        print(f"deckkit: {len(errors)} problem(s) found", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _project(args):
+    from .project import Project, find_project
+
+    return Project(Path(args.root).resolve()) if args.root else find_project()
+
+
+def cmd_build(args) -> int:
+    from .build import build_project
+
+    result = build_project(_project(args), timeout=args.timeout, progress=_progress)
+    status = _report(result.findings)
+    for out in result.outputs:
+        print(out)
+    if status == 0:
+        _progress(f"built {len(result.outputs)} deck(s); open build/html/session.slides.html "
+                  "in a browser (press S for the speaker view)")
+    return status
+
+
+def cmd_check(args) -> int:
+    from .check import check_project
+
+    findings = check_project(_project(args), execute=args.execute, timeout=args.timeout,
+                             progress=_progress)
+    status = _report(findings)
+    if status == 0:
+        _progress("all decks pass" + (" (every code cell ran)" if args.execute else ""))
+    return status
+
+
+def cmd_clean(args) -> int:
+    import nbformat
+
+    from .decks import deck_paths, read_deck
+    from .steps.clean import strip_outputs
+
+    changed = 0
+    for path in deck_paths(_project(args).decks_dir):
+        deck = read_deck(path)
+        clean = strip_outputs(deck.nb)
+        if clean != deck.nb:
+            nbformat.write(clean, str(path))
+            print(f"stripped outputs from {deck.display}")
+            changed += 1
+    _progress(f"{changed} deck(s) changed")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="deckkit", description=__doc__)
+    p.add_argument("--version", action="version", version=f"deckkit {__version__}")
+    p.add_argument("--root", help="project folder holding decks/ (default: found from the cwd)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="execute every deck and export offline reveal.js slides")
+    b.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="lint every deck (and run its code with --execute)")
+    c.add_argument("--execute", action="store_true", help="also run every code cell")
+    c.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
+    c.set_defaults(func=cmd_check)
+
+    k = sub.add_parser("clean", help="strip outputs and execution counts from the decks")
+    k.set_defaults(func=cmd_clean)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DeckError as exc:
+        print(f"deckkit: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("deckkit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Label slides with their section and join section decks into one session notebook."""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+
+from ..session import Section
+
+
+def label_section(nb, section: Section):
+    """A copy of ``nb`` whose slides carry data-section="C · NN Basics" for the footer."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        slideshow = cell.metadata.setdefault("slideshow", {})
+        slideshow.setdefault("data", {})["section"] = section.label
+    return nb
+
+
+def merge_session(parts: list[tuple[Section, object]], title: str):
+    """One notebook with every section's cells in order; each section opens a new slide.
+    Label each part with label_section first so the footer names its section."""
+    merged = nbformat.v4.new_notebook()
+    if parts:
+        merged.metadata = copy.deepcopy(parts[0][1].metadata)
+    merged.metadata.setdefault("deckkit", {})["section"] = "session"
+    merged.metadata["title"] = title
+    for section, nb in parts:
+        cells = copy.deepcopy(nb.cells)
+        for cell in cells:
+            slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+            if slide_type not in ("skip", "notes"):
+                cell.metadata["slideshow"]["slide_type"] = "slide"
+                break
+        merged.cells.extend(cells)
+    return merged

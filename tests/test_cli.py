@@ -1,0 +1,74 @@
+import json
+
+import pytest
+
+from deckkit.cli import main
+from helper import code, good_decks, write_project
+
+
+def test_check_exits_zero_on_good_decks(tmp_path, capsys):
+    write_project(tmp_path, good_decks())
+    assert main(["--root", str(tmp_path), "check"]) == 0
+    assert "all decks pass" in capsys.readouterr().err
+
+
+def test_check_exits_nonzero_and_prints_findings_without_traceback(tmp_path, capsys):
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells[1].metadata["slideshow"]["slide_type"] = "bogus"
+    write_project(tmp_path, decks)
+    assert main(["--root", str(tmp_path), "check"]) == 1
+    err = capsys.readouterr().err
+    assert 'decks/B_agenda.ipynb cell 1 ("two"): unknown slide_type "bogus"' in err
+    assert "Traceback" not in err
+
+
+def test_malformed_deck_fails_check_and_build_and_is_left_as_it_was(tmp_path, capsys):
+    write_project(tmp_path, good_decks())
+    bad = tmp_path / "decks" / "A_hero.ipynb"
+    bad.write_text("{not json")
+    assert main(["--root", str(tmp_path), "check"]) == 1
+    assert main(["--root", str(tmp_path), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "decks/A_hero.ipynb: not valid JSON at line 1" in err and "Traceback" not in err
+    assert bad.read_text() == "{not json"
+    assert not (tmp_path / "build" / "html" / "session.slides.html").exists()
+
+
+def test_no_project_gives_a_clear_message_and_exit_2(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 2
+    assert "no decks/session.toml" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_check_execute_names_deck_and_cell_of_a_raising_cell(tmp_path, capsys):
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells.append(code("1 / 0"))
+    write_project(tmp_path, decks)
+    assert main(["--root", str(tmp_path), "check"]) == 0
+    assert main(["--root", str(tmp_path), "check", "--execute", "--timeout", "20"]) == 1
+    err = capsys.readouterr().err
+    assert 'decks/B_agenda.ipynb cell 2 ("1 / 0"): raised ZeroDivisionError' in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_check_execute_reports_a_hanging_cell(tmp_path, capsys):
+    decks = good_decks()
+    decks["A_hero.ipynb"].cells.append(code("while True:\n    pass"))
+    write_project(tmp_path, decks)
+    assert main(["--root", str(tmp_path), "check", "--execute", "--timeout", "2"]) == 1
+    assert 'decks/A_hero.ipynb cell 3 ("while True:"): still running after the 2 s' in (
+        capsys.readouterr().err)
+
+
+def test_clean_strips_outputs_so_check_passes(tmp_path, capsys):
+    write_project(tmp_path, good_decks())
+    path = tmp_path / "decks" / "A_hero.ipynb"
+    raw = json.loads(path.read_text())
+    raw["cells"][2]["execution_count"] = 1
+    raw["cells"][2]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
+    path.write_text(json.dumps(raw))
+    assert main(["--root", str(tmp_path), "check"]) == 1
+    assert main(["--root", str(tmp_path), "clean"]) == 0
+    assert main(["--root", str(tmp_path), "check"]) == 0

@@ -1,0 +1,54 @@
+import pytest
+
+from deckkit.agenda import Agenda
+from deckkit.errors import DeckError
+from deckkit.project import Project
+from deckkit.session import load_session
+from deckkit.steps.session import merge_session
+from helper import SESSION, good_decks, write_project
+
+from conftest import REPO
+
+
+def test_repo_session_lists_sections_a_to_k_and_sums_to_110_minutes():
+    session = load_session(REPO / "decks")
+    assert [s.letter for s in session.sections] == list("ABCDEFGHIJK")
+    assert sum(s.minutes for s in session.sections) + session.buffer_minutes == 110
+    assert session.total_minutes == 110
+
+
+def test_when_session_file_is_missing_then_error_says_where_to_run(tmp_path):
+    with pytest.raises(DeckError, match="project root or pass --root"):
+        load_session(tmp_path)
+
+
+def test_when_session_has_duplicate_letters_then_error_names_them(tmp_path):
+    (tmp_path / "session.toml").write_text(SESSION + SESSION.split("\n", 3)[3])
+    with pytest.raises(DeckError, match="A, B listed more than once"):
+        load_session(tmp_path)
+
+
+def test_unknown_section_lists_the_valid_ones(tmp_path):
+    write_project(tmp_path, {})
+    with pytest.raises(DeckError, match="has sections A, B"):
+        Project(tmp_path).session().section("Q")
+
+
+def test_agenda_clock_starts_accumulate_budgets():
+    rows = Agenda(load_session(REPO / "decks")).rows()
+    starts = {letter: start for letter, _, _, start in rows}
+    assert starts["A"] == "0:00" and starts["B"] == "0:02" and starts["C"] == "0:03"
+    assert starts["K"] == "1:33"
+
+
+def test_merged_session_keeps_section_order_and_opens_each_section_on_a_new_slide(tmp_path):
+    project = Project(write_project(tmp_path, good_decks()))
+    decks, _ = project.read_decks()
+    sections = project.session().sections
+    b = decks[1].nb
+    b.cells[0].metadata["slideshow"]["slide_type"] = "-"
+    merged = merge_session([(sections[0], decks[0].nb), (sections[1], b)], "Talk")
+    assert [c.source for c in merged.cells][0].startswith("# Test Talk")
+    first_b = next(c for c in merged.cells if c.source == "# Agenda")
+    assert first_b.metadata["slideshow"]["slide_type"] == "slide"
+    assert b.cells[0].metadata["slideshow"]["slide_type"] == "-"  # input left alone
