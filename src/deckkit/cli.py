@@ -72,6 +72,25 @@ def cmd_clean(args) -> int:
     return 0
 
 
+def cmd_warmup(args) -> int:
+    import time
+
+    from .demos import banner, warmup
+
+    print(banner(), file=sys.stderr)
+    _progress("compiling what the decks compile (the first time takes several seconds)")
+    start = time.perf_counter()
+    result = warmup()
+    if not result.compiled:
+        _progress(f"torch.compile cannot run here: {result.reason}; the decks will show eager "
+                  "numbers only")
+        return 1
+    for w in result.workloads:
+        _progress(f"{w.name}: first call {w.first_call_s:.2f} s, outputs equal: {w.outputs_equal}")
+    _progress(f"cache warm in {time.perf_counter() - start:.1f} s: {result.cache_dir}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="deckkit", description=__doc__)
     p.add_argument("--version", action="version", version=f"deckkit {__version__}")
@@ -86,6 +105,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--execute", action="store_true", help="also run every code cell")
     c.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     c.set_defaults(func=cmd_check)
+
+    w = sub.add_parser("warmup", help="pre-compile the torch.compile demos so the live cell is quick")
+    w.set_defaults(func=cmd_warmup)
 
     k = sub.add_parser("clean", help="strip outputs and execution counts from the decks")
     k.set_defaults(func=cmd_clean)

@@ -1,0 +1,93 @@
+"""Run every live demo at full size, each in a fresh process (as in a freshly started kernel,
+after `import torch`), and print one JSON object with the headline numbers and wall times.
+
+    .venv/bin/python benchmarks/demos.py
+
+Targets on the 2-core CPU: dot_bandwidth_fraction >= 0.8, compile_speedup_pointwise >= 5,
+every demo <= 2 s, the compile demo <= 3 s with a warm cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+DEMOS = ["vectorisation", "requires_grad_demo", "manual_gradients_check", "loss_curves",
+         "live_fit", "text_classifier_demo", "compile_demo"]
+
+
+def run_one(name: str) -> dict:
+    import torch  # noqa: F401  (imported before the clock starts, as in a deck's first cell)
+
+    from deckkit import demos
+
+    fn = getattr(demos, name)
+    kwargs = {"show": False} if name == "live_fit" else {}
+    preload_s = demos.preload() if name == "compile_demo" else 0.0  # the deck's set-up cell
+    start = time.perf_counter()
+    result = fn(**kwargs)
+    out = {"wall_s": time.perf_counter() - start, "device": demos.device_info().kind}
+    if name == "vectorisation":
+        out |= {"dot_speedup_vs_loop": result.speedup_small.ratio,
+                "dot_speedup_vs_loop_dram": result.speedup_large,
+                "dot_bandwidth_fraction": result.bandwidth_fraction,
+                "bandwidth_gbs": result.bandwidth_gbs,
+                "matmul_gflops_numpy": result.matmul_gflops_numpy,
+                "matmul_gflops_torch": result.matmul_gflops_torch}
+    if name == "compile_demo":
+        out["compiled"] = result.compiled
+        out["preload_s"] = preload_s
+        if result.compiled:
+            pw = result.workload("pointwise chain")
+            mlp = result.workload("small MLP (matmul-bound)")
+            out |= {"compile_speedup_pointwise": pw.speedup.ratio,
+                    "compile_speedup_mlp": mlp.speedup.ratio,
+                    "compile_first_call_s": pw.first_call_s,
+                    "outputs_equal": pw.outputs_equal and mlp.outputs_equal}
+    if name == "text_classifier_demo":
+        out["accuracy"] = result.accuracy
+    return out
+
+
+def spawn(name: str, env: dict | None = None) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True,
+                          text=True, env=env, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"demo {name} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    report: dict = {"wall_s": {}}
+    for name in DEMOS[:-1]:
+        one = spawn(name)
+        report["wall_s"][name] = round(one.pop("wall_s"), 3)
+        report["device"] = one.pop("device")
+        report |= one
+    with tempfile.TemporaryDirectory(prefix="inductor-") as cache:
+        env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=cache)
+        cold = spawn("compile_demo", env)
+        warm = spawn("compile_demo", env)
+    report["compiled"] = warm.get("compiled")
+    if warm.get("compiled"):
+        report["compile_first_call_s_cold"] = round(cold["compile_first_call_s"], 3)
+        report["compile_first_call_s_warm"] = round(warm["compile_first_call_s"], 3)
+        report["compile_speedup_pointwise"] = warm["compile_speedup_pointwise"]
+        report["compile_speedup_mlp"] = warm["compile_speedup_mlp"]
+        report["compile_outputs_equal"] = warm["outputs_equal"]
+    report["wall_s"]["compile_preload (set-up cell)"] = round(warm["preload_s"], 3)
+    report["wall_s"]["compile_demo_cold"] = round(cold["wall_s"], 3)
+    report["wall_s"]["compile_demo_warm"] = round(warm["wall_s"], 3)
+    report = {k: round(v, 3) if isinstance(v, float) else v for k, v in report.items()}
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(json.dumps(run_one(sys.argv[2])))
+    else:
+        main()

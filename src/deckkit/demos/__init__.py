@@ -1,0 +1,26 @@
+"""Live demos the decks call: one call each, returning a result that renders in Jupyter
+(a small table and a chart) and keeps its numbers as attributes.
+
+torch is imported lazily, inside each demo; nothing here imports deckkit's build code.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+_EXPORTS = {
+    "device_info": "device", "banner": "device",
+    "measure": "timing", "compare": "timing", "same_threads": "timing",
+    "vectorisation": "vectorise",
+    "requires_grad_demo": "autograd", "manual_gradients_check": "autograd",
+    "compile_demo": "compiled", "warmup": "compiled", "preload": "compiled",
+    "loss_curves": "training", "live_fit": "training", "text_classifier_demo": "training",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'deckkit.demos' has no attribute {name!r}")

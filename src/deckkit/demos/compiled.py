@@ -1,0 +1,157 @@
+"""Era 6 (section H): torch.compile — eager vs compiled where fusion honestly helps (a chain of
+pointwise ops) and where it doesn't (a small matmul-bound MLP), compile time shown apart from
+steady-state time, outputs checked equal, and an honest fallback where it cannot run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import render
+from .device import device_info, synchronizer
+from .timing import Comparison, compare
+
+POINTWISE_N = 10_000_000  # 40 MB of float32: larger than the 32 MB L3, like a real activation
+MLP_SHAPE = (256, 512, 512, 10)   # batch, d_in, hidden, classes
+
+
+def cache_dir() -> Path:
+    """A fixed TorchInductor cache, so `deckkit warmup` pays the compile cost before class."""
+    if "TORCHINDUCTOR_CACHE_DIR" not in os.environ:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+        os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(base / "deckkit" / "torchinductor")
+    return Path(os.environ["TORCHINDUCTOR_CACHE_DIR"])
+
+
+def preload() -> float:
+    """Import Dynamo and Inductor (about 1.3 s here, once per kernel) so the live compile cell
+    only pays for compiling.  Decks call this in an early set-up cell.  Returns seconds spent."""
+    start = time.perf_counter()
+    cache_dir()
+    import torch._dynamo  # noqa: F401
+    import torch._inductor.compile_fx  # noqa: F401
+
+    return time.perf_counter() - start
+
+
+def compile_support(kind: str = "cpu") -> tuple[bool, str]:
+    """Can torch.compile's default backend run here?  (ok, reason when not)."""
+    if sys.platform == "win32":
+        return False, "torch.compile's Inductor backend needs Linux or macOS for this demo"
+    if kind == "cpu":
+        cxx = os.environ.get("CXX", "g++")
+        if not (shutil.which(cxx) or shutil.which("c++") or shutil.which("clang++")):
+            return False, (f"no C++ compiler found ({cxx}): Inductor generates C++ for the CPU. "
+                           "Install one (Debian: apt-get install g++) to see the compiled numbers")
+    return True, ""
+
+
+def pointwise(x):
+    """Eleven cheap pointwise ops.  Eager runs eleven kernels and writes a temporary array after
+    each; the compiled version is one fused loop that reads x once and writes once."""
+    y = x * 1.5 + 0.5
+    y = torch_relu(y) - 0.25 * x
+    y = y * y + x
+    y = y.clamp(-2.0, 2.0) * 0.5 + x.abs()
+    return y - 0.1 * x
+
+
+def torch_relu(t):
+    return t.clamp_min(0.0)
+
+
+def make_mlp(torch, shape=MLP_SHAPE):
+    _, d_in, hidden, classes = shape
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(d_in, hidden), torch.nn.ReLU(),
+                               torch.nn.Linear(hidden, classes)).eval()
+
+
+@dataclass
+class Workload:
+    name: str
+    eager_s: float
+    compiled_s: float | None = None
+    first_call_s: float | None = None   # includes tracing and code generation
+    speedup: Comparison | None = None
+    outputs_equal: bool | None = None
+
+
+@dataclass
+class CompileResult:
+    device: str
+    compiled: bool
+    reason: str = ""
+    cache_dir: str = ""
+    workloads: list[Workload] = field(default_factory=list)
+
+    def workload(self, name: str) -> Workload:
+        return next(w for w in self.workloads if w.name == name)
+
+    def _repr_html_(self) -> str:
+        f = render.fmt_time
+        rows = []
+        for w in self.workloads:
+            if self.compiled:
+                rows.append([w.name, f(w.eager_s), f(w.compiled_s), f"{w.speedup.ratio:.1f}×",
+                             f"{w.first_call_s:.2f} s", "yes" if w.outputs_equal else "NO"])
+            else:
+                rows.append([w.name, f(w.eager_s), "—", "—", "—", "—"])
+        head = ["workload", "eager", "compiled", "speed-up", "first call (compile)", "same output"]
+        note = (f"on {self.device} · steady state = median of alternated eager/compiled rounds · "
+                f"cache {self.cache_dir}")
+        if not self.compiled:
+            note = f"torch.compile did not run here: {self.reason}. Eager numbers only. " + note
+        return render.table(head, rows) + render.note(note)
+
+
+def compile_demo(pointwise_n: int = POINTWISE_N, mlp_shape=MLP_SHAPE, *,
+                 budget_s: float = 0.2, device: str | None = None) -> CompileResult:
+    import torch
+
+    cache = cache_dir()
+    kind = device or device_info().kind
+    sync = synchronizer(kind)
+    ok, reason = compile_support(kind)
+    result = CompileResult(device=kind, compiled=ok, reason=reason, cache_dir=str(cache))
+
+    x = torch.randn(pointwise_n, device=kind)
+    mlp = make_mlp(torch, mlp_shape).to(kind)
+    batch = torch.randn(mlp_shape[0], mlp_shape[1], device=kind)
+    cases = [("pointwise chain", pointwise, x), ("small MLP (matmul-bound)", mlp, batch)]
+    torch._dynamo.reset()  # a rerun of the cell shows the real first-call cost again
+    with torch.no_grad():
+        for name, fn, arg in cases:
+            result.workloads.append(_run_case(torch, name, fn, arg, result, budget_s, sync))
+    return result
+
+
+def _run_case(torch, name, fn, arg, result, budget_s, sync) -> Workload:
+    from .timing import measure
+
+    if result.compiled:
+        try:
+            start = time.perf_counter()
+            compiled = torch.compile(fn, dynamic=False)
+            out = compiled(arg)
+            if sync:
+                sync()
+            first = time.perf_counter() - start
+        except Exception as exc:  # no compiler, unsupported platform, backend failure
+            result.compiled = False
+            result.reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        else:
+            same = torch.allclose(out, fn(arg), rtol=1e-4, atol=1e-5)
+            cmp = compare(lambda: fn(arg), lambda: compiled(arg), budget_s=budget_s, sync=sync,
+                          warmup=1, min_rounds=3)  # the first call above already warmed up
+            return Workload(name, cmp.slow.median, cmp.fast.median, first, cmp, same)
+    return Workload(name, measure(lambda: fn(arg), budget_s=budget_s / 2, sync=sync).median)
+
+
+def warmup(pointwise_n: int = POINTWISE_N, mlp_shape=MLP_SHAPE) -> CompileResult:
+    """Compile what the decks compile, filling the cache so the live cell is quick."""
+    return compile_demo(pointwise_n, mlp_shape, budget_s=0.05)

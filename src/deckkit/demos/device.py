@@ -1,0 +1,85 @@
+"""Which device the demos run on (CUDA → MPS → CPU) and a one-line banner saying so."""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    kind: str            # "cuda", "mps" or "cpu"
+    name: str            # e.g. "NVIDIA H100 80GB HBM3" or the CPU model
+    memory_gb: float | None
+    torch_version: str
+    threads: int
+
+    @property
+    def is_gpu(self) -> bool:
+        return self.kind in ("cuda", "mps")
+
+    def banner(self) -> str:
+        mem = f", {self.memory_gb:.0f} GB" if self.memory_gb else ""
+        line = (f"{self.kind.upper()}: {self.name}{mem} · torch {self.torch_version} · "
+                f"{self.threads} CPU thread{'s' if self.threads != 1 else ''}")
+        if not self.is_gpu:
+            line += " · no GPU found: the demos run on the CPU"
+        return line
+
+    def __str__(self) -> str:
+        return self.banner()
+
+    def _repr_html_(self) -> str:
+        return f"<p><code>{self.banner()}</code></p>"
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "CPU"
+
+
+def device_info(prefer: str | None = None) -> DeviceInfo:
+    """Pick CUDA, then Apple's MPS, then the CPU; ``prefer="cpu"`` forces the CPU."""
+    import torch
+
+    threads = torch.get_num_threads()
+    kind = "cpu"
+    if prefer != "cpu":
+        if torch.cuda.is_available():
+            kind = "cuda"
+        elif getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            kind = "mps"
+    if kind == "cuda":
+        props = torch.cuda.get_device_properties(0)
+        return DeviceInfo("cuda", props.name, props.total_memory / 1e9, torch.__version__, threads)
+    if kind == "mps":
+        return DeviceInfo("mps", "Apple GPU (MPS)", None, torch.__version__, threads)
+    mem = None
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
+    except (ValueError, OSError, AttributeError):
+        pass
+    return DeviceInfo("cpu", _cpu_name(), mem, torch.__version__, threads)
+
+
+def banner(prefer: str | None = None) -> DeviceInfo:
+    """The banner a deck shows before its demos (renders as one line)."""
+    return device_info(prefer)
+
+
+def synchronizer(kind: str):
+    """What to call before reading a clock: GPUs run asynchronously."""
+    import torch
+
+    if kind == "cuda":
+        return torch.cuda.synchronize
+    if kind == "mps":
+        return torch.mps.synchronize
+    return None

@@ -1,0 +1,42 @@
+"""How demo results look in Jupyter: a small HTML table and a chart as an embedded PNG."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f'<table class="deckkit-demo"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def figure_png(fig) -> str:
+    """An <img> with the figure as a PNG data URI (no file, works offline); closes the figure."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img class="deckkit-chart" alt="chart" src="data:image/png;base64,{data}">'
+
+
+def new_figure(width: float = 9, height: float = 3.6, ncols: int = 1, nrows: int = 1):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(nrows, ncols, figsize=(width, height))
+
+
+def note(text: str) -> str:
+    return f'<p class="deckkit-note"><small>{html.escape(text)}</small></p>' if text else ""
+
+
+def fmt_time(seconds: float) -> str:
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"

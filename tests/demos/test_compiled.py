@@ -1,0 +1,50 @@
+import shutil
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from deckkit.demos import compile_demo  # noqa: E402
+from deckkit.demos import compiled as cd  # noqa: E402
+
+pytestmark = pytest.mark.slow
+TINY = dict(pointwise_n=50_000, mlp_shape=(8, 16, 16, 4), budget_s=0.02, device="cpu")
+
+
+@pytest.mark.skipif(not cd.compile_support("cpu")[0], reason="no C++ compiler for Inductor")
+def test_compiled_output_equals_eager_and_compile_time_is_shown_apart():
+    r = compile_demo(**TINY)
+    assert r.compiled, r.reason
+    for w in r.workloads:
+        assert w.outputs_equal is True
+        assert w.first_call_s > w.compiled_s  # the first call includes compilation
+        assert w.speedup.ratio > 0
+    assert "first call" in r._repr_html_()
+
+
+def test_without_a_compiler_the_demo_explains_and_shows_eager(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    r = compile_demo(**TINY)
+    assert not r.compiled and "no C++ compiler" in r.reason
+    assert all(w.eager_s > 0 and w.compiled_s is None for w in r.workloads)
+    assert "did not run here" in r._repr_html_()
+
+
+def test_a_failing_backend_falls_back_to_eager_instead_of_crashing(monkeypatch):
+    def broken(fn, **kwargs):
+        def call(*args):
+            raise RuntimeError("backend exploded")
+        return call
+
+    monkeypatch.setattr(torch, "compile", broken)
+    r = compile_demo(**TINY)
+    assert not r.compiled and "RuntimeError: backend exploded" in r.reason
+    assert len(r.workloads) == 2 and all(w.eager_s > 0 for w in r.workloads)
+
+
+def test_cache_dir_is_fixed_unless_the_user_set_one(monkeypatch, tmp_path):
+    monkeypatch.delenv("TORCHINDUCTOR_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cd.cache_dir() == tmp_path / "deckkit" / "torchinductor"
+    monkeypatch.setenv("TORCHINDUCTOR_CACHE_DIR", "/somewhere/else")
+    assert str(cd.cache_dir()) == "/somewhere/else"
