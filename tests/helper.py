@@ -8,20 +8,21 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 
-def md(source: str, slide_type: str = "-", tags=()) -> nbformat.NotebookNode:
-    cell = new_markdown_cell(source)
+def _tag(cell, slide_type, tags, key):
     cell.metadata["slideshow"] = {"slide_type": slide_type}
     if tags:
         cell.metadata["tags"] = list(tags)
+    if key:
+        cell.metadata["deckkit"] = {"key": key}
     return cell
 
 
-def code(source: str, slide_type: str = "-", tags=()) -> nbformat.NotebookNode:
-    cell = new_code_cell(source)
-    cell.metadata["slideshow"] = {"slide_type": slide_type}
-    if tags:
-        cell.metadata["tags"] = list(tags)
-    return cell
+def md(source: str, slide_type: str = "-", tags=(), key=None) -> nbformat.NotebookNode:
+    return _tag(new_markdown_cell(source), slide_type, tags, key)
+
+
+def code(source: str, slide_type: str = "-", tags=(), key=None) -> nbformat.NotebookNode:
+    return _tag(new_code_cell(source), slide_type, tags, key)
 
 
 def make_nb(letter: str, cells) -> nbformat.NotebookNode:
@@ -33,8 +34,7 @@ def make_nb(letter: str, cells) -> nbformat.NotebookNode:
 
 
 SESSION = """title = "Test Talk"
-total_minutes = 5
-buffer_minutes = 1
+total_minutes = 4
 [[section]]
 letter = "A"
 slug = "hero"
@@ -48,19 +48,31 @@ minutes = 2
 """
 
 
+NOTES = {
+    "A_hero.md": "# A · Hero\n\n## intro · 1 min\nSay: SECRET-NOTE-A\n"
+                 "Ask: Why? → Because.\n\n## answer · 1 min\nDemo: run it\n",
+    "B_agenda.md": "# B · Agenda\n\n## plan · 90 s\n- a point\n\n## more · 30 s\n- done\n",
+}
+
+
 def write_project(root: Path, decks: dict[str, nbformat.NotebookNode],
-                  session: str = SESSION) -> Path:
-    """A project folder with decks/session.toml and the given decks (file name -> notebook)."""
+                  session: str = SESSION, notes: dict[str, str] | None = None) -> Path:
+    """A project folder with decks/session.toml, the given decks (file name -> notebook) and
+    speaker notes (file name -> text; default: notes matching good_decks())."""
     (root / "decks").mkdir(parents=True, exist_ok=True)
+    (root / "speaker_notes").mkdir(parents=True, exist_ok=True)
     (root / "decks" / "session.toml").write_text(session, encoding="utf-8")
     for name, nb in decks.items():
         nbformat.write(nb, str(root / "decks" / name))
+    for name, text in (NOTES if notes is None else notes).items():
+        (root / "speaker_notes" / name).write_text(text, encoding="utf-8")
     return root
 
 
 def good_decks() -> dict[str, nbformat.NotebookNode]:
     """Two small decks that pass every check: A opens with the talk title."""
-    a = make_nb("A", [md("# Test Talk\n\nhello", "slide"), md("SECRET-NOTE-A", "notes"),
-                      code("x = 6 * 7\nx", "subslide")])
-    b = make_nb("B", [md("# Agenda", "slide"), md("two", "fragment")])
+    a = make_nb("A", [md("# Test Talk\n\nhello", "slide", key="intro"),
+                      code("x = 6 * 7\nx", "subslide", key="answer")])
+    b = make_nb("B", [md("# Agenda", "slide", key="plan"), md("two", "fragment"),
+                      md("## More", "slide", key="more")])
     return {"A_hero.ipynb": a, "B_agenda.ipynb": b}

@@ -1,12 +1,14 @@
 """Open built decks in headless Chromium from file:// with every other request aborted."""
 
+import re
 import shutil
 
 import pytest
 
 from deckkit.build import build_project
 from deckkit.project import Project
-from helper import code, good_decks, md, write_project
+from deckkit.slides import slide_starts
+from helper import NOTES, code, good_decks, md, write_project
 
 from conftest import REPO
 
@@ -15,12 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def count_slides(project: Project) -> int:
     decks, _ = project.read_decks()
-    total = 0
-    for deck in decks:
-        types = [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in deck.nb.cells]
-        visible = [t for t in types if t not in ("skip", "notes")]
-        total += 1 + sum(t in ("slide", "subslide") for t in visible[1:])
-    return total
+    return sum(len(slide_starts(deck.nb)) for deck in decks)
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +25,7 @@ def repo_build(tmp_path_factory):
     """The repository's own decks, built into a scratch copy of the project."""
     root = tmp_path_factory.mktemp("repo")
     shutil.copytree(REPO / "decks", root / "decks")
+    shutil.copytree(REPO / "speaker_notes", root / "speaker_notes")
     result = build_project(Project(root), timeout=120)
     assert result.ok, [str(f) for f in result.findings]
     return root
@@ -38,14 +36,19 @@ def fixture_build(tmp_path_factory):
     """A deck with maths, a plot and a diagram far from the first slide."""
     root = tmp_path_factory.mktemp("fx")
     decks = good_decks()
-    decks["B_agenda.ipynb"].cells += [
-        md("## Maths\n\n$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$", "slide"),
-        code("import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0]); plt.show()", "slide"),
-        md("## Filler", "slide"), md("## Filler 2", "slide"), md("## Filler 3", "slide"),
+    extra = [
+        md("## Maths\n\n$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$", "slide", key="maths"),
+        code("import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0]); plt.show()", "slide",
+             key="plot"),
+        md("## Filler", "slide", key="f1"), md("## Filler 2", "slide", key="f2"),
+        md("## Filler 3", "slide", key="f3"),
         md("## Far diagram\n\n```mermaid\nflowchart LR\n  X[\"input\"] --> Y[\"logits\"]\n```",
-           "slide"),
+           "slide", key="far"),
     ]
-    write_project(root, decks)
+    decks["B_agenda.ipynb"].cells += extra
+    keys = ["plan", "more"] + [c.metadata["deckkit"]["key"] for c in extra]
+    notes = dict(NOTES, **{"B_agenda.md": "# B\n\n" + "".join(f"## {k} · 15 s\nx\n" for k in keys)})
+    write_project(root, decks, notes=notes)
     assert build_project(Project(root), timeout=60).ok
     return root
 
@@ -88,7 +91,7 @@ def test_notes_stay_hidden_from_the_audience(browser, repo_build):
     notes = page.locator("aside.notes")
     assert notes.count() > 0
     assert all(not notes.nth(i).is_visible() for i in range(notes.count()))
-    assert "Speaker notes" not in page.locator(".reveal .slides").inner_text()
+    assert "Say:" not in page.locator(".reveal .slides").inner_text()
     context.close()
 
 
@@ -98,10 +101,15 @@ def test_speaker_view_shows_the_current_slides_notes(browser, repo_build, screen
     with context.expect_page() as popup:
         page.keyboard.press("s")
     view = popup.value
+    view.set_viewport_size({"width": 1280, "height": 800})
     view.wait_for_function("document.querySelector('.speaker-controls-notes') && "
                            "document.querySelector('.speaker-controls-notes').innerText.length > 20")
     text = view.locator(".speaker-controls-notes").inner_text()
-    assert "three chips" in text
+    assert "three chips" in text and "Budget 1 min" in text
+    title = view.locator(".speaker-controls-time .pacing-title")
+    title.wait_for(state="visible")  # shown only when the deck carries timings
+    assert "PACING" in title.inner_text().upper()
+    assert re.search(r"\d\d:\d\d", view.locator(".speaker-controls-time .pacing").inner_text())
     view.screenshot(path=str(screenshot_dir / "speaker_view.png"))
     assert blocked == []
     context.close()

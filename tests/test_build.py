@@ -5,7 +5,7 @@ import pytest
 
 from deckkit.build import build_project
 from deckkit.project import Project
-from helper import code, good_decks, md, write_project
+from helper import NOTES, code, good_decks, md, write_project
 
 pytestmark = pytest.mark.slow
 
@@ -20,11 +20,16 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("proj")
     decks = good_decks()
     decks["B_agenda.ipynb"].cells += [
-        md("## Diagram\n\n```mermaid\nflowchart LR\n  X[\"input\"] --> Y[\"logits\"]\n```", "slide"),
-        code("import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0]); plt.show()", "slide"),
-        md("## Maths\n\n$p = \\frac{e^{z}}{\\sum_j e^{z_j}}$", "slide"),
+        md("## Diagram\n\n```mermaid\nflowchart LR\n  X[\"input\"] --> Y[\"logits\"]\n```", "slide",
+           key="diagram"),
+        code("import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0]); plt.show()", "slide",
+             key="plot"),
+        md("## Maths\n\n$p = \\frac{e^{z}}{\\sum_j e^{z_j}}$", "slide", key="maths"),
     ]
-    write_project(root, decks)
+    notes = dict(NOTES, **{"B_agenda.md": "# B\n\n## plan · 30 s\nx\n## more · 30 s\ny\n"
+                           "## diagram · 20 s\nz\n## plot · 20 s\nDemo: the plot\n"
+                           "## maths · 20 s\nAsk: What is p? → a probability\n"})
+    write_project(root, decks, notes=notes)
     before = tree_digest(root)
     progress = []
     result = build_project(Project(root), timeout=60, progress=progress.append)
@@ -34,9 +39,9 @@ def built(tmp_path_factory):
 def test_build_writes_every_section_deck_and_the_session_deck(built):
     root, result, _, _ = built
     assert result.ok, result.findings
-    names = sorted(p.name for p in result.outputs)
-    assert names == ["A_hero.slides.html", "B_agenda.slides.html", "session.slides.html"]
-    assert all(p.parent == root / "build" / "html" for p in result.outputs)
+    html = sorted(p.name for p in result.outputs if p.parent == root / "build" / "html")
+    assert html == ["A_hero.slides.html", "B_agenda.slides.html", "session.slides.html"]
+    assert root / "build" / "notes" / "run-sheet.html" in result.outputs
 
 
 def test_build_never_changes_sources_and_writes_only_under_build(built):
@@ -79,5 +84,20 @@ def test_a_raising_cell_stops_that_deck_and_the_session_deck(tmp_path):
     result = build_project(Project(tmp_path), timeout=30)
     assert not result.ok
     assert str(result.findings[0]).startswith(
-        "decks/A_hero.ipynb cell 3 (\"raise ValueError('broken demo')\"): raised ValueError")
+        "decks/A_hero.ipynb cell 2 (\"raise ValueError('broken demo')\"): raised ValueError")
     assert not (tmp_path / "build" / "html" / "session.slides.html").exists()
+
+
+def test_slides_carry_their_budget_and_the_deck_its_total_time(built):
+    root, _, _, _ = built
+    page = (root / "build" / "html" / "session.slides.html").read_text()
+    assert 'data-timing="60"' in page and 'data-timing="20"' in page
+    assert '"totalTime": 240' in page  # 4 minutes: the sum of every slide's budget
+
+
+def test_run_sheet_lists_clock_budgets_questions_and_measured_demo_times(built):
+    root, _, _, _ = built
+    sheet = (root / "build" / "notes" / "run-sheet.html").read_text()
+    assert "A · Hero" in sheet and "B · Agenda" in sheet and "0:02" in sheet
+    assert "What is p?" in sheet and "a probability" in sheet
+    assert "import matplotlib.pyplot as plt" in sheet and "s last build" in sheet

@@ -22,18 +22,18 @@ def test_when_slide_type_is_unknown_then_finding_names_deck_cell_and_valid_types
     findings = check_project(Project(write_project(tmp_path, decks)))
     assert codes(findings) == ["unknown-slide-type"]
     text = str(findings[0])
-    assert text.startswith('decks/B_agenda.ipynb cell 2 ("oops"):')
+    assert text.startswith('decks/B_agenda.ipynb cell 3 ("oops"):')
     assert '"sliide"' in text and "subslide" in text and "notes" in text
 
 
 def test_when_outputs_are_committed_then_check_says_how_to_strip_them(tmp_path):
     decks = good_decks()
-    cell = decks["A_hero.ipynb"].cells[2]
+    cell = decks["A_hero.ipynb"].cells[1]
     cell.execution_count = 3
     cell.outputs = [new_output("execute_result", {"text/plain": "42"}, execution_count=3)]
     findings = check_project(Project(write_project(tmp_path, decks)))
     assert codes(findings) == ["committed-output"]
-    assert "cell 2" in str(findings[0]) and "deckkit clean" in str(findings[0])
+    assert "cell 1" in str(findings[0]) and "deckkit clean" in str(findings[0])
 
 
 def test_when_deck_is_malformed_json_then_finding_names_file_and_line(tmp_path):
@@ -63,7 +63,7 @@ def test_when_a_section_is_missing_or_doubled_then_check_names_it(tmp_path):
 
 def test_when_deck_letter_is_not_in_session_then_valid_letters_are_listed(tmp_path):
     decks = good_decks()
-    decks["Z_extra.ipynb"] = make_nb("Z", [md("# Extra", "slide")])
+    decks["Z_extra.ipynb"] = make_nb("Z", [md("# Extra", "slide", key="x")])
     findings = check_project(Project(write_project(tmp_path, decks)))
     assert codes(findings) == ["unknown-section"]
     assert "valid: A, B" in str(findings[0])
@@ -90,7 +90,7 @@ def test_when_mermaid_is_broken_then_check_names_the_cell(tmp_path):
     decks["B_agenda.ipynb"].cells.append(md("```mermaid\nflowchart LR\n  A --> --> ]]\n```"))
     findings = check_project(Project(write_project(tmp_path, decks)))
     assert codes(findings) == ["mermaid"]
-    assert "decks/B_agenda.ipynb cell 2" in str(findings[0])
+    assert "decks/B_agenda.ipynb cell 3" in str(findings[0])
 
 
 def test_planned_section_with_a_deck_must_be_unplanned(tmp_path):

@@ -48,7 +48,7 @@ def test_check_execute_names_deck_and_cell_of_a_raising_cell(tmp_path, capsys):
     assert main(["--root", str(tmp_path), "check"]) == 0
     assert main(["--root", str(tmp_path), "check", "--execute", "--timeout", "20"]) == 1
     err = capsys.readouterr().err
-    assert 'decks/B_agenda.ipynb cell 2 ("1 / 0"): raised ZeroDivisionError' in err
+    assert 'decks/B_agenda.ipynb cell 3 ("1 / 0"): raised ZeroDivisionError' in err
     assert "Traceback" not in err
 
 
@@ -58,7 +58,7 @@ def test_check_execute_reports_a_hanging_cell(tmp_path, capsys):
     decks["A_hero.ipynb"].cells.append(code("while True:\n    pass"))
     write_project(tmp_path, decks)
     assert main(["--root", str(tmp_path), "check", "--execute", "--timeout", "2"]) == 1
-    assert 'decks/A_hero.ipynb cell 3 ("while True:"): still running after the 2 s' in (
+    assert 'decks/A_hero.ipynb cell 2 ("while True:"): still running after the 2 s' in (
         capsys.readouterr().err)
 
 
@@ -66,9 +66,31 @@ def test_clean_strips_outputs_so_check_passes(tmp_path, capsys):
     write_project(tmp_path, good_decks())
     path = tmp_path / "decks" / "A_hero.ipynb"
     raw = json.loads(path.read_text())
-    raw["cells"][2]["execution_count"] = 1
-    raw["cells"][2]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
+    raw["cells"][1]["execution_count"] = 1
+    raw["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
     path.write_text(json.dumps(raw))
     assert main(["--root", str(tmp_path), "check"]) == 1
     assert main(["--root", str(tmp_path), "clean"]) == 0
     assert main(["--root", str(tmp_path), "check"]) == 0
+
+
+def test_notes_prints_the_run_sheet_with_clock_and_questions(tmp_path, capsys):
+    write_project(tmp_path, good_decks())
+    assert main(["--root", str(tmp_path), "notes"]) == 0
+    out = capsys.readouterr()
+    assert "0:00  A · Hero  (2 min)" in out.out and "0:02  B · Agenda  (2 min)" in out.out
+    assert "? Why?  → Because." in out.out
+    assert "demo timings appear after `deckkit build`" in out.err
+
+
+def test_warnings_alone_do_not_fail_check(tmp_path, capsys):
+    import json
+
+    write_project(tmp_path, good_decks())
+    timings = tmp_path / "build" / "notes" / "timings.json"
+    timings.parent.mkdir(parents=True)
+    timings.write_text(json.dumps({"A_hero": [{"cell": 1, "slide": "answer", "source": "x",
+                                               "seconds": 99.0}]}))
+    assert main(["--root", str(tmp_path), "check"]) == 0
+    assert 'warning: decks/A_hero.ipynb: slide "answer": its code took 99.0 s' in (
+        capsys.readouterr().err)

@@ -12,8 +12,9 @@ from conftest import REPO
 
 def test_repo_session_lists_sections_a_to_k_and_sums_to_110_minutes():
     session = load_session(REPO / "decks")
-    assert [s.letter for s in session.sections] == list("ABCDEFGHIJK")
-    assert sum(s.minutes for s in session.sections) + session.buffer_minutes == 110
+    assert [s.letter for s in session.sections] == list("ABCDEFGHIJKQ")
+    assert sum(s.minutes for s in session.sections) == 110
+    assert [s.letter for s in session.sections if s.appendix] == ["Q"]
     assert session.total_minutes == 110
 
 
@@ -23,7 +24,7 @@ def test_when_session_file_is_missing_then_error_says_where_to_run(tmp_path):
 
 
 def test_when_session_has_duplicate_letters_then_error_names_them(tmp_path):
-    (tmp_path / "session.toml").write_text(SESSION + SESSION.split("\n", 3)[3])
+    (tmp_path / "session.toml").write_text(SESSION + SESSION.split("\n", 2)[2])
     with pytest.raises(DeckError, match="A, B listed more than once"):
         load_session(tmp_path)
 

@@ -27,21 +27,23 @@ class Agenda:
 
     def _repr_html_(self) -> str:
         body, half = [], 0
+        sections = {s.letter: s for s in self.session.sections}
         for letter, title, minutes, start in self.rows():
             if letter in ("A", "B"):
                 continue
-            cls = f' class="agenda-{self.halves[half]}"'
-            body.append(f"<tr{cls}><td><b>{letter}</b></td><td>{html.escape(title)}</td>"
-                        f"<td>{minutes:g} min</td><td>{start}</td>"
-                        f"<td>{self.halves[half]}</td></tr>")
+            role = "buffer" if sections[letter].appendix else self.halves[half]
+            body.append(f'<tr class="agenda-{role}"><td><b>{letter}</b></td>'
+                        f"<td>{html.escape(title)}</td><td>{minutes:g} min</td><td>{start}</td>"
+                        f"<td>{role}</td></tr>")
             if letter == self.split_after:
                 half = 1
-        total = sum(s.minutes for s in self.session.sections)
+        stops = sum(s.minutes for s in self.session.sections if not s.appendix)
+        extra = self.session.total_minutes - stops
         return ('<table class="deckkit-agenda"><thead><tr><th>Stop</th><th>Section</th>'
                 "<th>Budget</th><th>Starts at</th><th>Builds</th></tr></thead><tbody>"
                 + "".join(body) + "</tbody></table>"
-                f"<p><small>{total:g} min of sections + {self.session.buffer_minutes:g} min "
-                f"buffer/Q&amp;A = {total + self.session.buffer_minutes:g} min</small></p>")
+                f"<p><small>{stops:g} min of stops + {extra:g} min buffer/Q&amp;A = "
+                f"{self.session.total_minutes:g} min</small></p>")
 
 
 def agenda(decks_dir: str | Path = ".") -> Agenda:

@@ -38,8 +38,9 @@ def cmd_build(args) -> int:
     for out in result.outputs:
         print(out)
     if status == 0:
-        _progress(f"built {len(result.outputs)} deck(s); open build/html/session.slides.html "
-                  "in a browser (press S for the speaker view)")
+        decks = sum(p.name.endswith(".slides.html") for p in result.outputs)
+        _progress(f"built {decks} deck(s); open build/html/session.slides.html in a browser "
+                  "(press S for the speaker view); run sheet: build/notes/run-sheet.html")
     return status
 
 
@@ -69,6 +70,16 @@ def cmd_clean(args) -> int:
             print(f"stripped outputs from {deck.display}")
             changed += 1
     _progress(f"{changed} deck(s) changed")
+    return 0
+
+
+def cmd_notes(args) -> int:
+    from .runsheet import as_text, run_sheet, timings_path
+
+    project = _project(args)
+    print(as_text(run_sheet(project)))
+    if not timings_path(project).exists():
+        _progress("no build yet: demo timings appear after `deckkit build`")
     return 0
 
 
@@ -105,6 +116,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--execute", action="store_true", help="also run every code cell")
     c.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     c.set_defaults(func=cmd_check)
+
+    n = sub.add_parser("notes", help="print the run sheet: clock, budgets, questions, demo times")
+    n.set_defaults(func=cmd_notes)
 
     w = sub.add_parser("warmup", help="pre-compile the torch.compile demos so the live cell is quick")
     w.set_defaults(func=cmd_warmup)

@@ -78,8 +78,9 @@ def write_assets(html_dir: Path) -> Path:
         raise
 
 
-def slides_html(nb, title: str) -> str:
-    """The reveal.js page for one (executed) notebook, through deckkit's template."""
+def slides_html(nb, title: str, total_seconds: float = 0) -> str:
+    """The reveal.js page for one (executed) notebook, through deckkit's template.
+    ``total_seconds`` becomes reveal.js's totalTime: the speaker view's pacing line."""
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
@@ -91,7 +92,8 @@ def slides_html(nb, title: str) -> str:
     exporter.exclude_output_prompt = True
     exporter.exclude_anchor_links = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
-    resources = {"deckkit": {"title": title, "reveal": REVEAL}}
+    reveal = dict(REVEAL, totalTime=round(total_seconds)) if total_seconds else REVEAL
+    resources = {"deckkit": {"title": title, "reveal": reveal}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 

@@ -19,6 +19,10 @@ class Project:
         return self.root / "decks"
 
     @property
+    def notes_dir(self) -> Path:
+        return self.root / "speaker_notes"
+
+    @property
     def build_dir(self) -> Path:
         return self.root / "build"
 

@@ -18,6 +18,7 @@ class Section:
     title: str
     minutes: float
     planned: bool = False
+    appendix: bool = False   # the buffer/Q&A after the last stop: not a numbered stop
 
     @property
     def label(self) -> str:
@@ -34,7 +35,6 @@ class Section:
 class Session:
     title: str
     total_minutes: float
-    buffer_minutes: float
     sections: tuple[Section, ...]
 
     def section(self, letter: str) -> Section:
@@ -69,6 +69,7 @@ def load_session(decks_dir: Path) -> Session:
                 title=str(raw["title"]),
                 minutes=float(raw["minutes"]),
                 planned=bool(raw.get("planned", False)),
+                appendix=bool(raw.get("appendix", False)),
             )
         )
     letters = [s.letter for s in sections]
@@ -80,6 +81,5 @@ def load_session(decks_dir: Path) -> Session:
     return Session(
         title=str(data.get("title", "Session")),
         total_minutes=float(data.get("total_minutes", 0)),
-        buffer_minutes=float(data.get("buffer_minutes", 0)),
         sections=tuple(sections),
     )

@@ -34,6 +34,12 @@ def check_session(paths: list[Path], session: Session) -> list[Finding]:
             findings.append(Finding(expected, "planned-section",
                                     f"section {section.label} now has a deck; remove "
                                     "`planned = true` from decks/session.toml"))
+    total = sum(s.minutes for s in session.sections)
+    if abs(total - session.total_minutes) > 1e-6:
+        parts = " + ".join(f"{s.letter} {s.minutes:g}" for s in session.sections)
+        findings.append(Finding("decks/session.toml", "session-budget",
+                                f"sections add up to {total:g} min ({parts}), not the session's "
+                                f"total_minutes = {session.total_minutes:g}"))
     for letter, extra in sorted(by_letter.items()):
         valid = ", ".join(s.letter for s in session.sections)
         for p in extra:

@@ -1,0 +1,106 @@
+"""Speaker notes: one Markdown file per section in speaker_notes/, the single source of what the
+presenter says and how long each slide gets.
+
+    # C · NN Basics
+
+    ## forward-pass · 3 min
+    Say: every network is input → multiply → activate → repeat.
+    - a talking point
+    Ask: Why no activation on the final layer? → the loss applies softmax itself
+    Demo: run the forward pass; point at the printed shape
+
+A `## <key> · <n> min` (or `<n> s`) heading opens the notes of the slide whose first cell has
+metadata.deckkit.key = <key>.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DeckError
+
+HEADING = re.compile(r"^##\s+(?P<key>[A-Za-z0-9][\w-]*)\s+[·—–-]\s+"
+                     r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>min|s)\s*$")
+ASK = re.compile(r"^\s*(?:[-*]\s+)?Ask:\s*(?P<q>.+?)(?:\s+→\s+(?P<a>.+))?\s*$")
+DEMO = re.compile(r"^\s*(?:[-*]\s+)?Demo:\s*(?P<d>.+?)\s*$")
+
+
+@dataclass
+class SlideNote:
+    key: str
+    seconds: float
+    body: str
+    line: int
+    questions: list[tuple[str, str]] = field(default_factory=list)  # (question, answer)
+    demos: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SectionNotes:
+    path: Path
+    title: str
+    slides: list[SlideNote]
+
+    @property
+    def display(self) -> str:
+        return f"{self.path.parent.name}/{self.path.name}"
+
+    def by_key(self) -> dict[str, SlideNote]:
+        return {s.key: s for s in self.slides}
+
+    @property
+    def seconds(self) -> float:
+        return sum(s.seconds for s in self.slides)
+
+
+def parse_notes(text: str, path: Path) -> SectionNotes:
+    display = f"{path.parent.name}/{path.name}"
+    title, slides, current, body = "", [], None, []
+
+    def close():
+        if current is not None:
+            current.body = "\n".join(body).strip()
+            slides.append(current)
+
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("# ") and not title:
+            title = line[2:].strip()
+        elif line.startswith("## "):
+            m = HEADING.match(line.strip())
+            if not m:
+                raise DeckError(f"{display} line {number}: {line.strip()!r} — a slide heading "
+                                "reads `## <key> · <n> min` (or `<n> s`)")
+            close()
+            value = float(m["value"]) * (60 if m["unit"] == "min" else 1)
+            current, body = SlideNote(m["key"], value, "", number), []
+        elif current is not None:
+            body.append(line)
+            if ask := ASK.match(line):
+                current.questions.append((ask["q"], ask["a"] or ""))
+            elif demo := DEMO.match(line):
+                current.demos.append(demo["d"])
+    close()
+    keys = [s.key for s in slides]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise DeckError(f"{display}: slide key(s) {', '.join(dupes)} have notes twice")
+    return SectionNotes(path, title, slides)
+
+
+def read_notes(path: Path) -> SectionNotes:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DeckError(f"speaker_notes/{Path(path).name}: missing; every deck needs its notes "
+                        "file (one `## <key> · <n> min` heading per slide)") from None
+    return parse_notes(text, Path(path))
+
+
+def as_markdown(note: SlideNote) -> str:
+    """The notes as the speaker view shows them: budget first, cue words in bold."""
+    budget = f"{note.seconds / 60:g} min" if note.seconds >= 60 else f"{note.seconds:g} s"
+    body = re.sub(r"^(\s*(?:[-*]\s+)?)(Say|Ask|Demo|Answer|Pause):", r"\1**\2:**", note.body,
+                  flags=re.MULTILINE)
+    return f"**Budget {budget}** · `{note.key}`\n\n{body}"

@@ -1,0 +1,34 @@
+"""Where slides start in a deck notebook, and their stable keys (metadata.deckkit.key)."""
+
+from __future__ import annotations
+
+HIDDEN = ("skip", "notes")
+
+
+def slide_type(cell) -> str:
+    slideshow = cell.get("metadata", {}).get("slideshow", {})
+    return slideshow.get("slide_type", "-") if isinstance(slideshow, dict) else "-"
+
+
+def slide_starts(nb) -> list[int]:
+    """Indices of the cells that open a slide or subslide (the first visible cell always does)."""
+    starts, seen_visible = [], False
+    for index, cell in enumerate(nb.cells):
+        kind = slide_type(cell)
+        if kind in HIDDEN:
+            continue
+        if not seen_visible or kind in ("slide", "subslide"):
+            starts.append(index)
+        seen_visible = True
+    return starts
+
+
+def slide_key(cell) -> str | None:
+    meta = cell.get("metadata", {}).get("deckkit", {})
+    return meta.get("key") if isinstance(meta, dict) else None
+
+
+def slide_spans(nb) -> list[tuple[int, int]]:
+    """(first cell, end) of every slide: cells first..end-1 belong to it."""
+    starts = slide_starts(nb)
+    return list(zip(starts, starts[1:] + [len(nb.cells)]))
