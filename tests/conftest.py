@@ -35,3 +35,17 @@ def screenshot_dir() -> Path:
     out = REPO / "build" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def repo_build(tmp_path_factory):
+    """The repository's own decks and notes, built (every code cell run) in a scratch copy."""
+    from deckkit.build import build_project
+    from deckkit.project import Project
+
+    root = tmp_path_factory.mktemp("repo")
+    shutil.copytree(REPO / "decks", root / "decks")
+    shutil.copytree(REPO / "speaker_notes", root / "speaker_notes")
+    result = build_project(Project(root), timeout=180)
+    assert result.ok, [str(f) for f in result.findings]
+    return root, result

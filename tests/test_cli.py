@@ -94,3 +94,12 @@ def test_warnings_alone_do_not_fail_check(tmp_path, capsys):
     assert main(["--root", str(tmp_path), "check"]) == 0
     assert 'warning: decks/A_hero.ipynb: slide "answer": its code took 99.0 s' in (
         capsys.readouterr().err)
+
+
+def test_figures_are_written_and_deterministic(tmp_path):
+    write_project(tmp_path, good_decks())
+    assert main(["--root", str(tmp_path), "figures"]) == 0
+    first = (tmp_path / "figures" / "timeline.png").read_bytes()
+    assert (tmp_path / "figures" / "loss_curves.png").stat().st_size > 10_000
+    assert main(["--root", str(tmp_path), "figures"]) == 0
+    assert (tmp_path / "figures" / "timeline.png").read_bytes() == first

@@ -33,7 +33,8 @@ class Agenda:
                 continue
             role = "buffer" if sections[letter].appendix else self.halves[half]
             body.append(f'<tr class="agenda-{role}"><td><b>{letter}</b></td>'
-                        f"<td>{html.escape(title)}</td><td>{minutes:g} min</td><td>{start}</td>"
+                        f'<td><a href="#/section-{letter}">{html.escape(title)}</a></td>'
+                        f"<td>{minutes:g} min</td><td>{start}</td>"
                         f"<td>{role}</td></tr>")
             if letter == self.split_after:
                 half = 1

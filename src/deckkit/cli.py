@@ -83,6 +83,34 @@ def cmd_notes(args) -> int:
     return 0
 
 
+def cmd_contact(args) -> int:
+    from .contact import contact_sheet
+
+    project = _project(args)
+    deck = project.build_dir / "html" / f"{args.deck}.slides.html"
+    if not deck.exists():
+        print(f"deckkit: {deck.relative_to(project.root)} is not built; run `deckkit build` "
+              "first", file=sys.stderr)
+        return 1
+    result = contact_sheet(deck, project.build_dir / "contact", progress=_progress)
+    for info in result.overflowing:
+        print(f"slide {info['index'] + 1} ({info['section']}: {info['title']!r}) overflows: "
+              f"{info['width']}×{info['height']} px on a 1280×720 slide", file=sys.stderr)
+    for url in result.blocked:
+        print(f"deck tried to load {url} (blocked: decks must work offline)", file=sys.stderr)
+    print(result.sheet)
+    _progress(f"{len(result.slides)} slides in {result.sheet.parent}")
+    return 1 if result.overflowing or result.blocked else 0
+
+
+def cmd_figures(args) -> int:
+    from .figures import write_figures
+
+    for path in write_figures(_project(args).root / "figures"):
+        print(path)
+    return 0
+
+
 def cmd_warmup(args) -> int:
     import time
 
@@ -119,6 +147,13 @@ def parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("notes", help="print the run sheet: clock, budgets, questions, demo times")
     n.set_defaults(func=cmd_notes)
+
+    cs = sub.add_parser("contact-sheet", help="PNG of every slide of a built deck + one grid image")
+    cs.add_argument("deck", nargs="?", default="session", help="deck name (default: session)")
+    cs.set_defaults(func=cmd_contact)
+
+    f = sub.add_parser("figures", help="write the decks' generated figures to figures/")
+    f.set_defaults(func=cmd_figures)
 
     w = sub.add_parser("warmup", help="pre-compile the torch.compile demos so the live cell is quick")
     w.set_defaults(func=cmd_warmup)

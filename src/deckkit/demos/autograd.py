@@ -71,11 +71,13 @@ class GradientCheck:
         return max(self.max_abs_diff.values())
 
     def _repr_html_(self) -> str:
-        rows = [[name, f"{d:.1e}"] for name, d in self.max_abs_diff.items()]
+        names = list(self.max_abs_diff)
+        row = [f"{self.max_abs_diff[n]:.1e}" for n in names]
         verdict = "match" if self.worst < 1e-6 else "DO NOT MATCH"
-        return (render.table(["parameter", "max |manual − autograd|"], rows)
+        return (render.table(["max |manual − autograd|"] + [f"d{n}" for n in names],
+                             [["float64"] + row])
                 + render.note(f"loss {self.loss:.4f} · hand-derived gradients and autograd "
-                              f"{verdict} (float64)"))
+                              f"{verdict}"))
 
 
 def manual_gradients(tokens, labels, E, W, b):

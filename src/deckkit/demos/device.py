@@ -22,7 +22,7 @@ class DeviceInfo:
     def banner(self) -> str:
         mem = f", {self.memory_gb:.0f} GB" if self.memory_gb else ""
         line = (f"{self.kind.upper()}: {self.name}{mem} · torch {self.torch_version} · "
-                f"{self.threads} CPU thread{'s' if self.threads != 1 else ''}")
+                f"{self.threads} thread{'s' if self.threads != 1 else ''}")
         if not self.is_gpu:
             line += " · no GPU found: the demos run on the CPU"
         return line

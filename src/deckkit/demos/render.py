@@ -22,13 +22,22 @@ def figure_png(fig) -> str:
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img class="deckkit-chart" alt="chart" src="data:image/png;base64,{data}">'
+    return (f'<img class="deckkit-chart" alt="chart" style="max-width:100%" '
+            f'src="data:image/png;base64,{data}">')
 
 
 def new_figure(width: float = 9, height: float = 3.6, ncols: int = 1, nrows: int = 1):
     import matplotlib.pyplot as plt
 
     return plt.subplots(nrows, ncols, figsize=(width, height))
+
+
+def side_by_side(left: str, right: str) -> str:
+    """Table and notes on the left, the chart on the right: fits a 16:9 slide."""
+    return ('<div class="deckkit-demo-result" style="display:flex; gap:1.2em; '
+            'align-items:flex-start">'
+            f'<div style="flex:1 1 52%; min-width:0">{left}</div>'
+            f'<div style="flex:1 1 48%; min-width:0">{right}</div></div>')
 
 
 def note(text: str) -> str:

@@ -87,11 +87,13 @@ class LossCurves:
         return out
 
     def _repr_html_(self) -> str:
-        return (render.table(["run", "first loss", "last loss", "what it looks like"], self.rows())
-                + render.figure_png(self.chart()))
+        return render.side_by_side(
+            render.table(["run", "first loss", "last loss", "what it looks like"], self.rows()),
+            render.figure_png(self.chart()))
 
     def chart(self):
-        fig, axes = render.new_figure(12, 3.3, ncols=4)
+        fig, grid = render.new_figure(7.5, 5.2, ncols=2, nrows=2)
+        axes = list(grid.flat)
         panels = [("Healthy", ["healthy"]), ("LR too low", ["LR too low", "healthy"]),
                   ("LR too high / no zero_grad", ["LR too high", "no zero_grad", "healthy"])]
         for ax, (title, names) in zip(axes, panels):
@@ -112,6 +114,7 @@ class LossCurves:
             ax.set_xlabel("step")
             ax.legend(fontsize=7, loc="center right" if i == 2 else "best")
         axes[0].set_ylabel("cross-entropy")
+        axes[2].set_ylabel("cross-entropy")
         fig.tight_layout()
         return fig
 
@@ -153,10 +156,9 @@ class LiveFit:
     losses: list[float]
 
     def _repr_html_(self) -> str:
-        return render.table(["learned", "value", "target"],
-                            [["weight", f"{self.weight:.3f}", "2"],
-                             ["bias", f"{self.bias:.3f}", "10"],
-                             ["final loss", f"{self.losses[-1]:.4f}", "noise level"]])
+        return render.note(f"learned weight {self.weight:.3f} (target 2), bias {self.bias:.3f} "
+                           f"(target 10), final loss {self.losses[-1]:.4f} after "
+                           f"{len(self.losses)} epochs")
 
 
 def live_fit(epochs: int = 120, lr: float = 0.1, every: int = 10, seed: int = 0,
@@ -192,7 +194,7 @@ class _LivePlot:
     def __init__(self, x, y):
         import matplotlib.pyplot as plt
 
-        self.fig, (self.ax, self.ax_loss) = plt.subplots(1, 2, figsize=(9, 3.2))
+        self.fig, (self.ax, self.ax_loss) = plt.subplots(1, 2, figsize=(9, 3.0))
         self.ax.scatter(x.squeeze().numpy(), y.squeeze().numpy(), s=10, color="#999")
         (self.line,) = self.ax.plot(x.squeeze().numpy(), [0] * len(x), color="#e45756", lw=2)
         self.ax.set_ylim(float(y.min()) - 2, float(y.max()) + 2)

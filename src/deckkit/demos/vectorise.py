@@ -31,6 +31,7 @@ class VectorisationResult:
     gpu_small: Timing | None = None
     gpu_large: Timing | None = None
     crossover: list[tuple[int, float, float]] = field(default_factory=list)  # n, cpu s, gpu s
+    banner: str = ""
 
     def rows(self):
         f = render.fmt_time
@@ -48,7 +49,7 @@ class VectorisationResult:
              f"{self.dot_large_gbs:.0f} GB/s"],
             ["torch.dot, DRAM-sized", f"{self.n_large:.0e}", f(torch_large_s),
              f"{self.loop_ns_per_element * 1e-9 * self.n_large / torch_large_s:,.0f}×",
-             f"{self.torch_dot_large_gbs:.0f} GB/s = {self.bandwidth_fraction:.0%} of memory"],
+             f"{self.torch_dot_large_gbs:.0f} GB/s · {self.bandwidth_fraction:.0%}"],
         ]
         if self.gpu_large is not None:
             rows.append([f"torch.dot on {self.device}", f"{self.n_large:.0e}",
@@ -58,17 +59,19 @@ class VectorisationResult:
         return rows
 
     def _repr_html_(self) -> str:
-        caption = (f"{self.threads} threads on both sides · median of repeated blocks · "
+        caption = (f"{self.banner} · {self.threads} threads on both sides · median of repeated blocks · "
                    f"machine read bandwidth {self.bandwidth_gbs:.0f} GB/s (measured) · matmul "
                    f"1024² fp32: NumPy {self.matmul_gflops_numpy:.0f}, torch "
                    f"{self.matmul_gflops_torch:.0f} GFLOP/s · the loop's cost per element "
                    f"({self.loop_ns_per_element:.0f} ns) is measured at n={self.n_small:.0e}")
         warn = " ".join(t.warning() for t in (self.dot_small, self.dot_large) if t.noisy)
-        return (render.table(["dot product", "n", "time", "vs loop", "memory"], self.rows())
-                + render.note(caption) + render.note(warn) + render.figure_png(self.chart()))
+        left = (render.table(["dot product", "n", "time", "vs loop", "GB/s · % of memory"],
+                             self.rows())
+                + render.note(caption) + render.note(warn))
+        return render.side_by_side(left, render.figure_png(self.chart()))
 
     def chart(self):
-        fig, (ax1, ax2) = render.new_figure(11, 3.4, ncols=2)
+        fig, (ax1, ax2) = render.new_figure(5.2, 4.4, nrows=2)
         labels = ["loop", "np.dot", "torch CPU"]
         per_elem = [self.loop_ns_per_element, self.dot_small.median / self.n_small * 1e9,
                     self.torch_cpu_small.median / self.n_small * 1e9]
@@ -160,6 +163,7 @@ def vectorisation(n_small: int = 1_000_000, n_large: int = 30_000_000, *,
         matmul_gflops_torch=flops / mm_t.median / 1e9,
     )
     info = device_info()
+    result.banner = info.banner()
     if gpu and info.is_gpu:
         _gpu_part(result, info.kind, a_large, b_large, budget_s)
     return result

@@ -2,6 +2,15 @@
    and a readiness flag (body[data-deckkit-ready]) that tests and PDF export wait for. */
 function deckkitStart(settings) {
   var options = Object.assign({ plugins: [RevealNotes] }, settings);
+  // Give each section's first slide an id ("#/section-C") so the agenda can link to it.
+  var seen = {};
+  document.querySelectorAll(".reveal .slides > section[data-section]").forEach(function (s) {
+    var letter = s.getAttribute("data-section").split(" ")[0];
+    if (!seen[letter]) {
+      seen[letter] = true;
+      if (!s.id) { s.id = "section-" + letter; }
+    }
+  });
   var footer = document.querySelector("#deckkit-footer .deckkit-section");
 
   function showSection(slide) {

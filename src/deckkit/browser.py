@@ -1,0 +1,91 @@
+"""Driving Debian's Chromium headless over a built deck: offline (every non-file request is
+aborted and recorded), slide by slide, for screenshots, overflow checks and PDF export."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DeckError
+
+FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-gpu"]
+WIDTH, HEIGHT = 1280, 720
+
+
+def find_chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    raise DeckError("no Chromium found; install it to render slides (Debian/Ubuntu: "
+                    "apt-get install -y chromium); the HTML decks build without it")
+
+
+@dataclass
+class Session:
+    page: object
+    context: object
+    blocked: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def open_deck(path: Path, query: str = "transition=none", timeout_ms: int = 30000):
+    """A page showing the deck from file:// with the network cut off; waits until reveal.js,
+    maths and diagrams are ready (body[data-deckkit-ready])."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise DeckError("slide rendering needs playwright: pip install playwright "
+                        "(no browser download: deckkit uses the system Chromium)") from None
+    chromium = find_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+            session = Session(None, context)
+
+            def route(r):
+                if r.request.url.startswith(("file://", "data:", "about:")):
+                    r.continue_()
+                else:
+                    session.blocked.append(r.request.url)
+                    r.abort()
+
+            context.route("**/*", route)
+            session.page = context.new_page()
+            session.page.goto(Path(path).resolve().as_uri() + (f"?{query}" if query else ""))
+            session.page.wait_for_selector("body[data-deckkit-ready]", timeout=timeout_ms)
+            yield session
+        finally:
+            browser.close()
+
+
+def slide_count(page) -> int:
+    return page.evaluate("Reveal.getTotalSlides()")
+
+
+def show_slide(page, index: int) -> dict:
+    """Go to leaf slide ``index`` with all its fragments shown; return what is on it and
+    whether its content overflows the 1280×720 slide."""
+    return page.evaluate("""(i) => {
+        const s = Reveal.getSlides()[i];
+        const idx = Reveal.getIndices(s);
+        Reveal.slide(idx.h, idx.v);
+        s.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+        Reveal.layout();
+        const cfg = Reveal.getConfig();
+        const title = (s.querySelector('h1, h2, h3') || {}).textContent || '';
+        return {index: i, section: s.closest('[data-section]')?.getAttribute('data-section') || '',
+                title: title.trim(), height: s.scrollHeight, width: s.scrollWidth,
+                overflow: s.scrollHeight > cfg.height + 1 || s.scrollWidth > cfg.width + 1};
+    }""", index)
+
+
+def walk(page):
+    """Yield show_slide() for every leaf slide, in order."""
+    for i in range(slide_count(page)):
+        info = show_slide(page, i)
+        page.wait_for_timeout(60)
+        yield info

@@ -1,0 +1,48 @@
+"""A contact sheet: one PNG per slide of a built deck and one grid image of them all, so a
+person can review the whole talk at a glance.  Also reports slides whose content overflows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import browser
+
+
+@dataclass
+class ContactSheet:
+    sheet: Path
+    slides: list[Path] = field(default_factory=list)
+    overflowing: list[dict] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
+                  progress=lambda msg: None) -> ContactSheet:
+    from PIL import Image
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("slide-*.png"):
+        old.unlink()
+    shots, overflowing = [], []
+    with browser.open_deck(deck) as session:
+        total = browser.slide_count(session.page)
+        for info in browser.walk(session.page):
+            path = out_dir / f"slide-{info['index'] + 1:03d}.png"
+            session.page.screenshot(path=str(path))
+            shots.append(path)
+            if info["overflow"]:
+                overflowing.append(info)
+            if (info["index"] + 1) % 10 == 0:
+                progress(f"contact sheet: {info['index'] + 1}/{total} slides")
+        blocked = list(session.blocked)
+    thumb_w, thumb_h = 320, 180
+    rows = (len(shots) + columns - 1) // columns
+    grid = Image.new("RGB", (columns * thumb_w, max(rows, 1) * thumb_h), "white")
+    for i, path in enumerate(shots):
+        with Image.open(path) as img:
+            img = img.convert("RGB").resize((thumb_w - 4, thumb_h - 4))
+            grid.paste(img, ((i % columns) * thumb_w + 2, (i // columns) * thumb_h + 2))
+    sheet = out_dir / "contact-sheet.png"
+    grid.save(sheet)
+    return ContactSheet(sheet, shots, overflowing, blocked)
