@@ -13,8 +13,12 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
+    from deckkit.browser import find_chromium
+    from deckkit.errors import DeckError
+
+    try:
+        path = find_chromium()
+    except DeckError:
         pytest.skip("Chromium is not installed (apt-get install -y chromium); browser tests skipped")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     return path

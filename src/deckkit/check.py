@@ -7,7 +7,8 @@ from .decks import Deck, deck_paths
 from .errors import Finding
 from .project import Project
 from .session import Session
-from .steps.execute import DEFAULT_TIMEOUT, execute_notebook
+from .steps.execute import DEFAULT_TIMEOUT
+from .steps.parallel import run_decks
 from .steps.mermaid import render_mermaid
 
 
@@ -41,7 +42,7 @@ def over_budget(deck: Deck, timings: list[dict], notes_seconds: dict[str, float]
 
 
 def check_project(project: Project, execute: bool = False, timeout: int = DEFAULT_TIMEOUT,
-                  progress=None) -> list[Finding]:
+                  progress=None, workers: int | None = None) -> list[Finding]:
     from .notes import read_notes
     from .runsheet import load_timings
 
@@ -56,9 +57,6 @@ def check_project(project: Project, execute: bool = False, timeout: int = DEFAUL
                 continue  # already reported by the static checks
             findings += over_budget(deck, timings[deck.name], budgets)
     if execute:
-        for i, deck in enumerate(decks, 1):
-            if progress:
-                progress(f"[{i}/{len(decks)}] {deck.name}: executing")
-            findings += execute_notebook(deck.nb, deck.display, deck.path.parent,
-                                         timeout).findings
+        for _, execution in run_decks(decks, timeout, workers, progress or (lambda m: None)):
+            findings += execution.findings
     return findings

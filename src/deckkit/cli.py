@@ -33,7 +33,8 @@ def _project(args):
 def cmd_build(args) -> int:
     from .build import build_project
 
-    result = build_project(_project(args), timeout=args.timeout, progress=_progress)
+    result = build_project(_project(args), timeout=args.timeout, workers=args.workers,
+                           use_cache=not args.no_cache, progress=_progress)
     status = _report(result.findings)
     for out in result.outputs:
         print(out)
@@ -48,7 +49,7 @@ def cmd_check(args) -> int:
     from .check import check_project
 
     findings = check_project(_project(args), execute=args.execute, timeout=args.timeout,
-                             progress=_progress)
+                             progress=_progress, workers=args.workers)
     status = _report(findings)
     if status == 0:
         _progress("all decks pass" + (" (every code cell ran)" if args.execute else ""))
@@ -138,11 +139,14 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="execute every deck and export offline reveal.js slides")
     b.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
+    b.add_argument("--workers", type=int, help="decks executed at once (default: one per core)")
+    b.add_argument("--no-cache", action="store_true", help="re-execute every deck")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="lint every deck (and run its code with --execute)")
     c.add_argument("--execute", action="store_true", help="also run every code cell")
     c.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
+    c.add_argument("--workers", type=int, help="decks executed at once (default: one per core)")
     c.set_defaults(func=cmd_check)
 
     n = sub.add_parser("notes", help="print the run sheet: clock, budgets, questions, demo times")

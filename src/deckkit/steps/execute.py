@@ -30,8 +30,9 @@ class Execution:
 
 
 def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT,
-                     kernel_name: str = "python3") -> Execution:
-    """Run every code cell of a copy of ``nb`` (tags skip-execution / raises-exception honoured)."""
+                     kernel_name: str = "python3", env: dict | None = None) -> Execution:
+    """Run every code cell of a copy of ``nb`` (tags skip-execution / raises-exception honoured).
+    ``env`` adds variables to the kernel's environment (e.g. thread limits)."""
     nb = copy.deepcopy(nb)
     current = {"index": None}
 
@@ -42,12 +43,12 @@ def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT
         nb, timeout=timeout, kernel_name=kernel_name, record_timing=True,
         resources={"metadata": {"path": str(cwd)}}, on_cell_start=on_start,
         # keep ipykernel's start-up warnings out of the build's progress output
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
     started = time.perf_counter()
     finding = None
     try:
-        client.execute(env=dict(os.environ, DECKKIT_BUILD="1"))
+        client.execute(env=dict(os.environ, DECKKIT_BUILD="1", **(env or {})))
     except NoSuchKernel:
         raise DeckError(f'{display}: no Jupyter kernel "{kernel_name}"; install ipykernel in this '
                         "environment (pip install ipykernel)") from None
