@@ -79,7 +79,9 @@ def show_slide(page, index: int) -> dict:
         const title = (s.querySelector('h1, h2, h3') || {}).textContent || '';
         return {index: i, section: s.closest('[data-section]')?.getAttribute('data-section') || '',
                 title: title.trim(), height: s.scrollHeight, width: s.scrollWidth,
-                overflow: s.scrollHeight > cfg.height + 1 || s.scrollWidth > cfg.width + 1};
+                overflow: s.scrollHeight > cfg.height + 1 || s.scrollWidth > cfg.width + 1,
+                broken: s.innerText.includes('Math Processing Error') ||
+                        !!s.querySelector('.MathJax_Error, .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]')};
     }""", index)
 
 

@@ -38,6 +38,17 @@ def cmd_build(args) -> int:
     status = _report(result.findings)
     for out in result.outputs:
         print(out)
+    if status == 0 and args.pdf:
+        from . import browser
+        from .pdf import export_pdfs
+
+        try:
+            browser.find_chromium()
+        except DeckError as exc:
+            print(f"deckkit: the HTML decks are built; PDF skipped: {exc}", file=sys.stderr)
+            return 1
+        for path in export_pdfs(_project(args), progress=_progress):
+            print(path)
     if status == 0:
         decks = sum(p.name.endswith(".slides.html") for p in result.outputs)
         _progress(f"built {decks} deck(s); open build/html/session.slides.html in a browser "
@@ -97,11 +108,14 @@ def cmd_contact(args) -> int:
     for info in result.overflowing:
         print(f"slide {info['index'] + 1} ({info['section']}: {info['title']!r}) overflows: "
               f"{info['width']}×{info['height']} px on a 1280×720 slide", file=sys.stderr)
+    for info in result.broken:
+        print(f"slide {info['index'] + 1} ({info['section']}: {info['title']!r}) shows a maths "
+              "or error output; look at it", file=sys.stderr)
     for url in result.blocked:
         print(f"deck tried to load {url} (blocked: decks must work offline)", file=sys.stderr)
     print(result.sheet)
     _progress(f"{len(result.slides)} slides in {result.sheet.parent}")
-    return 1 if result.overflowing or result.blocked else 0
+    return 1 if result.overflowing or result.blocked or result.broken else 0
 
 
 def cmd_figures(args) -> int:
@@ -141,6 +155,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     b.add_argument("--workers", type=int, help="decks executed at once (default: one per core)")
     b.add_argument("--no-cache", action="store_true", help="re-execute every deck")
+    b.add_argument("--pdf", action="store_true",
+                   help="also print build/pdf/: one PDF per deck, the session and a handout")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="lint every deck (and run its code with --execute)")

@@ -14,6 +14,7 @@ class ContactSheet:
     sheet: Path
     slides: list[Path] = field(default_factory=list)
     overflowing: list[dict] = field(default_factory=list)
+    broken: list[dict] = field(default_factory=list)   # maths errors, error output on a slide
     blocked: list[str] = field(default_factory=list)
 
 
@@ -24,7 +25,7 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("slide-*.png"):
         old.unlink()
-    shots, overflowing = [], []
+    shots, overflowing, broken = [], [], []
     with browser.open_deck(deck) as session:
         total = browser.slide_count(session.page)
         for info in browser.walk(session.page):
@@ -33,6 +34,8 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
             shots.append(path)
             if info["overflow"]:
                 overflowing.append(info)
+            if info["broken"]:
+                broken.append(info)
             if (info["index"] + 1) % 10 == 0:
                 progress(f"contact sheet: {info['index'] + 1}/{total} slides")
         blocked = list(session.blocked)
@@ -45,4 +48,4 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
             grid.paste(img, ((i % columns) * thumb_w + 2, (i // columns) * thumb_h + 2))
     sheet = out_dir / "contact-sheet.png"
     grid.save(sheet)
-    return ContactSheet(sheet, shots, overflowing, blocked)
+    return ContactSheet(sheet, shots, overflowing, broken, blocked)

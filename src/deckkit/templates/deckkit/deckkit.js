@@ -18,9 +18,12 @@ function deckkitStart(settings) {
     footer.textContent = owner ? owner.getAttribute("data-section") : "";
   }
 
+  // Maths is typeset once reveal.js has laid the slides out (MathJax measures text, and
+  // measuring during layout, or in print view, gives "Math Processing Error"); a slide that
+  // was hidden then is re-rendered when it is shown.
   function typeset(slide) {
     if (window.MathJax && MathJax.Hub && slide) {
-      MathJax.Hub.Queue(["Typeset", MathJax.Hub, slide]);
+      MathJax.Hub.Queue(["Rerender", MathJax.Hub, slide]);
     }
   }
 
@@ -32,6 +35,7 @@ function deckkitStart(settings) {
     showSection(Reveal.getCurrentSlide());
     var done = function () { document.body.setAttribute("data-deckkit-ready", "1"); };
     if (window.MathJax && MathJax.Hub) {
+      MathJax.Hub.Queue(["Typeset", MathJax.Hub]);
       MathJax.Hub.Queue(done);
     } else {
       done();
