@@ -114,10 +114,10 @@ def test_maths_plots_and_far_diagrams_render(fixture_build, screenshot_dir):
                                        : null; }""")
         assert size and size[0] > 0 and size[1] > 100
         page.screenshot(path=str(screenshot_dir / "fixture_far_diagram.png"))
-        width = page.evaluate("""() => { const m = document.querySelector('.MathJax_Display');
-            const idx = Reveal.getIndices(m.closest('section')); Reveal.slide(idx.h, idx.v);
-            return m.getBoundingClientRect().width; }""")
-        assert width > 50  # typeset, not raw TeX
+        page.evaluate("""() => { const m = document.querySelector('.MathJax_Display');
+            const idx = Reveal.getIndices(m.closest('section')); Reveal.slide(idx.h, idx.v); }""")
+        page.wait_for_function("""() => Reveal.getCurrentSlide().querySelector('.MathJax_Display')
+            .getBoundingClientRect().width > 50""", timeout=10000)  # typeset, not raw TeX
         assert "\\frac" not in page.evaluate("Reveal.getCurrentSlide().innerText")
         plot = page.evaluate("""() => [...document.querySelectorAll('img[src^="data:image/png"]')]
             .map(i => i.naturalWidth)""")
