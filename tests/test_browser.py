@@ -116,8 +116,9 @@ def test_maths_plots_and_far_diagrams_render(fixture_build, screenshot_dir):
         page.screenshot(path=str(screenshot_dir / "fixture_far_diagram.png"))
         page.evaluate("""() => { const m = document.querySelector('.MathJax_Display');
             const idx = Reveal.getIndices(m.closest('section')); Reveal.slide(idx.h, idx.v); }""")
-        page.wait_for_function("""() => Reveal.getCurrentSlide().querySelector('.MathJax_Display')
-            .getBoundingClientRect().width > 50""", timeout=10000)  # typeset, not raw TeX
+        page.wait_for_function("""() => { const m = Reveal.getCurrentSlide()
+            .querySelector('.MathJax_Display');  // replaced while MathJax re-renders
+            return m && m.getBoundingClientRect().width > 50; }""", timeout=10000)
         assert "\\frac" not in page.evaluate("Reveal.getCurrentSlide().innerText")
         plot = page.evaluate("""() => [...document.querySelectorAll('img[src^="data:image/png"]')]
             .map(i => i.naturalWidth)""")
