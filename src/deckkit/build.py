@@ -21,6 +21,7 @@ from .steps.execute import DEFAULT_TIMEOUT, Execution
 from .steps.mermaid import render_mermaid
 from .steps.notes import attach_notes, deck_seconds
 from .steps.parallel import run_decks
+from .steps.clean import drop_tagged
 from .steps.session import label_section, merge_session
 from .steps.timing import cell_timings
 
@@ -42,14 +43,21 @@ def deck_inputs(project: Project, deck: Deck) -> list[Path]:
     return [project.decks_dir / "session.toml", *(deck.path.parent / p for p in declared)]
 
 
+STUDENT_DROPS = {"solution", "instructor"}  # cell tags kept out of the student decks
+
+
 def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int | None = None,
-                  use_cache: bool = True, progress=lambda msg: None) -> BuildResult:
+                  use_cache: bool = True, progress=lambda msg: None,
+                  audience: str = "presenter") -> BuildResult:
+    """``audience="student"`` writes build/share/html/: no speaker notes, no cells tagged
+    solution or instructor, no run sheet — from the same (cached) executions."""
     result = BuildResult()
     session, decks, result.findings = static_checks(project)
     if not result.ok:
         return result  # never export a deck that does not pass the static checks
-    html_dir = project.build_dir / "html"
-    stamps = Stamps(project.build_dir / "cache" / "stamps.json")
+    student = audience == "student"
+    html_dir = project.build_dir / ("share/html" if student else "html")
+    stamps = Stamps(project.build_dir / "cache" / f"stamps-{audience}.json")
     assets_key = digest(code_fingerprint(), environment_fingerprint())
     if not stamps.fresh(html_dir / "assets", assets_key):
         progress("assets: copying reveal.js, MathJax and deckkit's theme into build/html/assets")
@@ -70,12 +78,13 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
         result.findings += over_budget(deck, timings[deck.name],
                                        {n.key: n.seconds for n in notes.slides})
         title = f"{section.label} — {session.title}"
-        page_key = export_key(key, deck.nb, notes_path.read_text(encoding="utf-8"), title)
+        page_key = export_key(key, deck.nb, notes_path.read_text(encoding="utf-8"), title + audience)
         keys.append(page_key)
         out = html_dir / f"{deck.name}.slides.html"
         nb, problems = render_mermaid(nb, deck.display, project.build_dir / "cache" / "mermaid")
         result.findings += problems
-        nb = label_section(attach_notes(nb, notes), section)
+        nb = label_section(drop_tagged(nb, STUDENT_DROPS) if student
+                           else attach_notes(nb, notes), section)
         parts.append((section, nb))
         result.outputs.append(out)
         if stamps.fresh(out, page_key):
@@ -94,6 +103,8 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
             stamps.mark(out, session_key)
         result.outputs.append(out)
     stamps.save()
+    if student:
+        return result
     export.write_text_atomic(timings_path(project), json.dumps(timings, indent=1))
     sheet = project.build_dir / "notes" / "run-sheet.html"
     export.write_text_atomic(sheet, as_html(run_sheet(project), session.title))

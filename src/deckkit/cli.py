@@ -118,6 +118,36 @@ def cmd_contact(args) -> int:
     return 1 if result.overflowing or result.blocked or result.broken else 0
 
 
+def cmd_share(args) -> int:
+    from . import browser
+    from .share import build_share, remove_stale
+
+    project = _project(args)
+    pdf = True
+    try:
+        browser.find_chromium()
+    except DeckError as exc:
+        print(f"deckkit: the student PDF is skipped: {exc}", file=sys.stderr)
+        pdf = False
+    remove_stale(project.build_dir / "share")
+    result = build_share(project, pdf=pdf, progress=_progress)
+    status = _report(result.findings)
+    for path in result.outputs:
+        print(path)
+    if status == 0:
+        _progress("student package in build/share/ (no speaker notes, no solutions)")
+    return status if pdf else max(status, 1)
+
+
+def cmd_doctor(args) -> int:
+    from .doctor import render, run_doctor
+
+    _progress("checking this machine (warms the torch.compile cache: a few seconds)")
+    checks = run_doctor(_project(args), compile_check=not args.skip_compile)
+    print(render(checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def cmd_figures(args) -> int:
     from .figures import write_figures
 
@@ -171,6 +201,13 @@ def parser() -> argparse.ArgumentParser:
     cs = sub.add_parser("contact-sheet", help="PNG of every slide of a built deck + one grid image")
     cs.add_argument("deck", nargs="?", default="session", help="deck name (default: session)")
     cs.set_defaults(func=cmd_contact)
+
+    sh = sub.add_parser("share", help="the student package in build/share/: decks, PDF, exercises")
+    sh.set_defaults(func=cmd_share)
+
+    dr = sub.add_parser("doctor", help="presenter's preflight: GPU, torch, compile, build, timings")
+    dr.add_argument("--skip-compile", action="store_true", help="skip the torch.compile check")
+    dr.set_defaults(func=cmd_doctor)
 
     f = sub.add_parser("figures", help="write the decks' generated figures to figures/")
     f.set_defaults(func=cmd_figures)

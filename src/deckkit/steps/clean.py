@@ -14,3 +14,10 @@ def strip_outputs(nb):
             cell.execution_count = None
         cell.metadata.pop("execution", None)
     return nb
+
+
+def drop_tagged(nb, tags: set[str]):
+    """A copy of ``nb`` without the cells carrying any of ``tags`` (e.g. solutions)."""
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if not tags & set(c.metadata.get("tags", []))]
+    return nb
