@@ -25,12 +25,16 @@ def code(source: str, slide_type: str = "-", tags=(), key=None) -> nbformat.Note
     return _tag(new_code_cell(source), slide_type, tags, key)
 
 
+LABELS = {"A": "A · Hero", "B": "B · Agenda"}
+
+
 def make_nb(letter: str, cells) -> nbformat.NotebookNode:
+    """A deck in its committed (normalised) form."""
+    from deckkit.steps.clean import normalise
+
     nb = new_notebook(cells=list(cells))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
     nb.metadata["deckkit"] = {"section": letter}
-    return nb
+    return normalise(nb, LABELS.get(letter, letter))
 
 
 SESSION = """title = "Test Talk"

@@ -47,6 +47,11 @@ class Agenda:
                 f"{self.session.total_minutes:g} min</small></p>")
 
 
-def agenda(decks_dir: str | Path = ".") -> Agenda:
-    """The agenda of the session whose session.toml sits in ``decks_dir``."""
+def agenda(decks_dir: str | Path | None = None) -> Agenda:
+    """The agenda of the session: session.toml in ``decks_dir``, else found from the working
+    folder (a deck runs in decks/; the RISE session notebook runs in build/present/)."""
+    if decks_dir is None:
+        here = Path.cwd().resolve()
+        decks_dir = next((p / sub for p in (here, *here.parents) for sub in (".", "decks")
+                          if (p / sub / "session.toml").is_file()), here)
     return Agenda(load_session(Path(decks_dir)))

@@ -68,20 +68,12 @@ def cmd_check(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    import nbformat
+    from .present import normalise_decks
 
-    from .decks import deck_paths, read_deck
-    from .steps.clean import strip_outputs
-
-    changed = 0
-    for path in deck_paths(_project(args).decks_dir):
-        deck = read_deck(path)
-        clean = strip_outputs(deck.nb)
-        if clean != deck.nb:
-            nbformat.write(clean, str(path))
-            print(f"stripped outputs from {deck.display}")
-            changed += 1
-    _progress(f"{changed} deck(s) changed")
+    changed = normalise_decks(_project(args))
+    for display in changed:
+        print(f"normalised {display}")
+    _progress(f"{len(changed)} deck(s) changed")
     return 0
 
 
@@ -148,6 +140,13 @@ def cmd_doctor(args) -> int:
     return 0 if all(c.ok for c in checks) else 1
 
 
+def cmd_present(args) -> int:
+    from .present import present
+
+    return present(_project(args), args.section, args.port, not args.no_browser,
+                   say=lambda m: print(m, file=sys.stderr, flush=True))
+
+
 def cmd_figures(args) -> int:
     from .figures import write_figures
 
@@ -209,13 +208,20 @@ def parser() -> argparse.ArgumentParser:
     dr.add_argument("--skip-compile", action="store_true", help="skip the torch.compile check")
     dr.set_defaults(func=cmd_doctor)
 
+    pr = sub.add_parser("present", help="open a section (or the session) as a live RISE slideshow")
+    pr.add_argument("section", nargs="?", help="section letter, e.g. F (default: whole session)")
+    pr.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
+    pr.add_argument("--no-browser", action="store_true", help="print the URL, open nothing")
+    pr.set_defaults(func=cmd_present)
+
     f = sub.add_parser("figures", help="write the decks' generated figures to figures/")
     f.set_defaults(func=cmd_figures)
 
     w = sub.add_parser("warmup", help="pre-compile the torch.compile demos so the live cell is quick")
     w.set_defaults(func=cmd_warmup)
 
-    k = sub.add_parser("clean", help="strip outputs and execution counts from the decks")
+    k = sub.add_parser("clean", help="put decks in their committed form: no outputs, canonical "
+                       "metadata (undoes what RISE/Jupyter write when saving)")
     k.set_defaults(func=cmd_clean)
     return p
 

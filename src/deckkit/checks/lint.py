@@ -7,6 +7,7 @@ import nbformat
 from ..decks import Deck
 from ..errors import Finding
 from ..session import Session
+from ..steps.clean import normalise
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 
@@ -17,7 +18,21 @@ def lint_deck(deck: Deck, session: Session) -> list[Finding]:
     for index, cell in enumerate(deck.nb.cells):
         findings += _check_cell(deck, index, cell)
     findings += _check_section(deck, session)
+    if not findings:  # the specific problems first; then anything else RISE/Jupyter changed
+        findings += _check_normalised(deck, session)
     return findings
+
+
+def _check_normalised(deck: Deck, session: Session) -> list[Finding]:
+    """Metadata as committed: what RISE or Jupyter add when saving is noise in git."""
+    section = next((s for s in session.sections if s.letter == deck.letter), None)
+    if section is None:
+        return []
+    if normalise(deck.nb, section.label) != deck.nb:
+        return [Finding(deck.display, "not-normalised",
+                        "metadata differs from the committed form (RISE or Jupyter rewrote it "
+                        "when saving); run `deckkit clean`")]
+    return []
 
 
 def _check_schema(deck: Deck) -> list[Finding]:

@@ -21,3 +21,30 @@ def drop_tagged(nb, tags: set[str]):
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if not tags & set(c.metadata.get("tags", []))]
     return nb
+
+
+OFFLINE_THEMES = ("white", "black", "serif")  # reveal themes that import no web fonts
+CELL_KEYS = ("slideshow", "tags", "deckkit")
+
+
+def rise_settings(label: str) -> dict:
+    """The RISE slideshow settings every deck carries (JupyterLab/Notebook 7 `jupyterlab-rise`):
+    an offline-safe theme, scrolling for tall slides, the section and slide number."""
+    return {"theme": "white", "transition": "none", "scroll": True, "slideNumber": "c/t",
+            "footer": f"<span class='deckkit-rise-footer'>{label}</span>"}
+
+
+def normalise(nb, label: str):
+    """A deck as it is committed: no outputs, and only deckkit's own metadata.  Presenting in
+    RISE saves the notebook and rewrites metadata; this undoes that."""
+    nb = strip_outputs(nb)
+    meta = nb.metadata
+    kernelspec = meta.get("kernelspec") or {"display_name": "Python 3", "language": "python",
+                                            "name": "python3"}
+    nb.metadata = {"kernelspec": kernelspec, "language_info": {"name": "python"},
+                   "deckkit": meta.get("deckkit", {}), "rise": rise_settings(label)}
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in CELL_KEYS}
+        if cell.cell_type == "code" and "outputs" not in cell:
+            cell.outputs = []
+    return nb

@@ -1,0 +1,159 @@
+"""`deckkit present`: JupyterLab with jupyterlab-rise on 127.0.0.1 behind a token, opened
+straight into the RISE slideshow of one section or the whole session; Ctrl-C shuts the server
+and its kernels down and puts the decks back in their committed form."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import webbrowser
+from pathlib import Path
+
+import nbformat
+
+from .decks import deck_paths, read_deck
+from .errors import DeckError
+from .project import Project
+from .steps.clean import normalise
+from .steps.session import merge_session
+
+
+def normalise_decks(project: Project) -> list[str]:
+    """Rewrite decks whose outputs or metadata differ from the committed form."""
+    session = project.session()
+    labels = {s.letter: s.label for s in session.sections}
+    changed = []
+    for path in deck_paths(project.decks_dir):
+        deck = read_deck(path)
+        if deck.letter not in labels:
+            continue
+        clean = normalise(deck.nb, labels[deck.letter])
+        if clean != deck.nb:
+            nbformat.write(clean, str(path))
+            changed.append(deck.display)
+    return changed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def session_notebook(project: Project) -> Path:
+    """The whole session as one notebook for RISE (build/present/session.ipynb)."""
+    from .export import write_text_atomic
+
+    session = project.session()
+    parts = []
+    for s in session.sections:
+        path = project.decks_dir / f"{s.stem}.ipynb"
+        if path.exists():
+            parts.append((s, read_deck(path).nb))
+    merged = merge_session(parts, session.title)
+    merged.metadata["rise"] = normalise(merged, session.title).metadata["rise"]
+    out = project.build_dir / "present" / "session.ipynb"
+    write_text_atomic(out, nbformat.writes(merged))
+    return out
+
+
+def target(project: Project, section: str | None) -> Path:
+    if not section or section.lower() == "session":
+        return session_notebook(project)
+    s = project.session().section(section)
+    path = project.decks_dir / f"{s.stem}.ipynb"
+    if not path.exists():
+        raise DeckError(f"section {s.label} has no deck yet ({path.name})")
+    return path
+
+
+def server_command(project: Project, port: int, token: str) -> list[str]:
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+           f"--port={port}", f"--ServerApp.root_dir={project.root}",
+           f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # lets root start the server; the token still guards it
+    return cmd
+
+
+def wait_ready(port: int, token: str, proc, timeout: float = 60) -> None:
+    url = f"http://127.0.0.1:{port}/api/status?token={token}"
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise DeckError("JupyterLab exited while starting; is jupyterlab installed? "
+                            "(pip install 'deckkit[present]' or bash scripts/setup.sh)")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                json.load(r)
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise DeckError(f"JupyterLab did not answer on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+class Presenter:
+    """A running JupyterLab serving one slideshow; stop() shuts it down and cleans the decks."""
+
+    def __init__(self, project: Project, section: str | None = None, port: int | None = None):
+        try:
+            import jupyterlab_rise  # noqa: F401
+        except ImportError:
+            raise DeckError("presenting needs jupyterlab-rise: pip install jupyterlab "
+                            "jupyterlab-rise (or bash scripts/setup.sh)") from None
+        self.project = project
+        self.notebook = target(project, section)
+        self.port = port or free_port()
+        self.token = secrets.token_urlsafe(24)
+        rel = self.notebook.resolve().relative_to(project.root.resolve()).as_posix()
+        self.url = f"http://127.0.0.1:{self.port}/rise/{rel}?token={self.token}"
+        self.log = project.build_dir / "present" / "jupyter.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.proc = None
+
+    def start(self) -> str:
+        with open(self.log, "w", encoding="utf-8") as log:
+            self.proc = subprocess.Popen(server_command(self.project, self.port, self.token),
+                                         stdout=log, stderr=subprocess.STDOUT,
+                                         cwd=self.project.root, start_new_session=True)
+        wait_ready(self.port, self.token, self.proc)
+        return self.url
+
+    def stop(self) -> list[str]:
+        """Shut the server and every kernel down (SIGTERM lets Jupyter stop its kernels), then
+        put the decks back in their committed form."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        return normalise_decks(self.project)
+
+
+def present(project: Project, section: str | None, port: int | None, open_browser: bool,
+            say=print) -> int:
+    presenter = Presenter(project, section, port)
+    say(f"deckkit: starting JupyterLab on 127.0.0.1:{presenter.port} (log: {presenter.log})")
+    url = presenter.start()
+    say(f"deckkit: slideshow at {url}")
+    say("deckkit: in the slideshow: Space/arrows move, Shift+Enter runs a cell, , hides buttons;"
+        " Ctrl-C here stops the server")
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        presenter.proc.wait()
+    except KeyboardInterrupt:
+        say("deckkit: shutting down the server and its kernels")
+    finally:
+        for display in presenter.stop():
+            say(f"deckkit: {display} was rewritten while presenting; restored its committed form")
+    return 0

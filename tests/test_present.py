@@ -1,0 +1,61 @@
+"""`deckkit present`: a live RISE slideshow on 127.0.0.1 behind a token."""
+
+import socket
+import urllib.error
+import urllib.request
+
+import pytest
+
+from deckkit.present import Presenter, normalise_decks, server_command
+from deckkit.project import Project
+
+from conftest import REPO
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def presenter(chromium_path):
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    p = Presenter(Project(REPO), "C")
+    p.start()
+    yield p
+    p.stop()
+
+
+def test_the_server_listens_on_loopback_and_demands_the_token(presenter):
+    assert server_command(presenter.project, presenter.port, presenter.token).count(
+        "--ip=127.0.0.1") == 1
+    with pytest.raises(urllib.error.HTTPError) as denied:
+        urllib.request.urlopen(f"http://127.0.0.1:{presenter.port}/api/sessions", timeout=5)
+    assert denied.value.code == 403
+    with urllib.request.urlopen(f"http://127.0.0.1:{presenter.port}/api/sessions?token="
+                                f"{presenter.token}", timeout=5) as ok:
+        assert ok.status == 200
+
+
+def test_rise_slideshow_advances_and_runs_a_demo_cell_then_leaves_the_deck_clean(
+        presenter, browser, screenshot_dir):
+    deck = REPO / "decks" / "C_nn_basics.ipynb"
+    before = deck.read_bytes()
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(presenter.url)
+    page.wait_for_selector(".reveal .slides section.present", timeout=90000)
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Space")
+    page.keyboard.press("Space")
+    page.wait_for_function("document.querySelector('.reveal .slides section.present')"
+                           ".innerText.toUpperCase().includes('FORWARD PASS')", timeout=20000)
+    page.click(".reveal .slides section.present .jp-CodeCell .jp-InputArea-editor")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("document.querySelector('.reveal').innerText"
+                           ".includes('(4, 5) (4, 2)')", timeout=90000)
+    page.screenshot(path=str(screenshot_dir / "rise_live.png"))
+    page.close()
+    port = presenter.port
+    presenter.stop()
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0  # server (and its kernels) gone
+    assert deck.read_bytes() == before
+    assert normalise_decks(Project(REPO)) == []
