@@ -59,3 +59,13 @@ def test_rise_slideshow_advances_and_runs_a_demo_cell_then_leaves_the_deck_clean
         assert s.connect_ex(("127.0.0.1", port)) != 0  # server (and its kernels) gone
     assert deck.read_bytes() == before
     assert normalise_decks(Project(REPO)) == []
+
+
+def test_the_presented_copy_carries_the_speaker_notes(presenter):
+    import nbformat
+
+    nb = nbformat.read(str(presenter.notebook), as_version=4)
+    assert presenter.notebook.parent.name == "present"
+    notes = [c.source for c in nb.cells
+             if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+    assert len(notes) == 7 and any("Why no activation on the final layer?" in n for n in notes)

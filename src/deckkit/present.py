@@ -1,6 +1,7 @@
 """`deckkit present`: JupyterLab with jupyterlab-rise on 127.0.0.1 behind a token, opened
-straight into the RISE slideshow of one section or the whole session; Ctrl-C shuts the server
-and its kernels down and puts the decks back in their committed form."""
+straight into the RISE slideshow of one section or the whole session, with the speaker notes
+in RISE's notes window.  RISE shows a generated copy under build/present/, so saving in the
+slideshow never touches decks/; Ctrl-C shuts the server and its kernels down."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ import nbformat
 from .decks import deck_paths, read_deck
 from .errors import DeckError
 from .project import Project
-from .steps.clean import normalise
+from .notes import read_notes
+from .steps.clean import normalise, rise_settings
+from .steps.notes import attach_notes
 from .steps.session import merge_session
 
 
@@ -47,31 +50,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def session_notebook(project: Project) -> Path:
-    """The whole session as one notebook for RISE (build/present/session.ipynb)."""
-    from .export import write_text_atomic
-
-    session = project.session()
-    parts = []
-    for s in session.sections:
-        path = project.decks_dir / f"{s.stem}.ipynb"
-        if path.exists():
-            parts.append((s, read_deck(path).nb))
-    merged = merge_session(parts, session.title)
-    merged.metadata["rise"] = normalise(merged, session.title).metadata["rise"]
-    out = project.build_dir / "present" / "session.ipynb"
-    write_text_atomic(out, nbformat.writes(merged))
-    return out
+def presented(project: Project, section) :
+    """A section's deck as RISE shows it: with its speaker notes from speaker_notes/ as notes
+    cells (RISE's speaker window shows them).  A generated copy, so notes are never copied
+    into the sources and presenting never touches decks/."""
+    path = project.decks_dir / f"{section.stem}.ipynb"
+    if not path.exists():
+        raise DeckError(f"section {section.label} has no deck yet ({path.name})")
+    nb = read_deck(path).nb
+    notes_path = project.notes_dir / f"{section.stem}.md"
+    return attach_notes(nb, read_notes(notes_path)) if notes_path.exists() else nb
 
 
 def target(project: Project, section: str | None) -> Path:
+    """build/present/<deck>.ipynb for one section, build/present/session.ipynb for all."""
+    from .export import write_text_atomic
+
+    session = project.session()
     if not section or section.lower() == "session":
-        return session_notebook(project)
-    s = project.session().section(section)
-    path = project.decks_dir / f"{s.stem}.ipynb"
-    if not path.exists():
-        raise DeckError(f"section {s.label} has no deck yet ({path.name})")
-    return path
+        parts = [(s, presented(project, s)) for s in session.sections
+                 if (project.decks_dir / f"{s.stem}.ipynb").exists()]
+        nb, name = merge_session(parts, session.title), "session"
+        nb.metadata["rise"] = rise_settings(session.title)
+    else:
+        s = session.section(section)
+        nb, name = presented(project, s), s.stem
+    out = project.build_dir / "present" / f"{name}.ipynb"
+    write_text_atomic(out, nbformat.writes(nb))
+    return out
 
 
 def server_command(project: Project, port: int, token: str) -> list[str]:
