@@ -6,10 +6,9 @@ import urllib.request
 
 import pytest
 
+from conftest import REPO
 from deckkit.present import Presenter, normalise_decks, server_command
 from deckkit.project import Project
-
-from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -2,11 +2,10 @@
 
 import pytest
 
+from conftest import REPO
 from deckkit.check import check_project
 from deckkit.project import Project
 from deckkit.runsheet import load_timings
-
-from conftest import REPO
 
 pytestmark = pytest.mark.slow
 

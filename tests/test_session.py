@@ -1,13 +1,12 @@
 import pytest
 
+from conftest import REPO
 from deckkit.agenda import Agenda
 from deckkit.errors import DeckError
 from deckkit.project import Project
 from deckkit.session import load_session
 from deckkit.steps.session import merge_session
 from helper import SESSION, good_decks, write_project
-
-from conftest import REPO
 
 
 def test_repo_session_lists_sections_a_to_k_and_sums_to_110_minutes():

@@ -5,12 +5,11 @@ import shutil
 import nbformat
 import pytest
 
+from conftest import REPO
 from deckkit.project import Project
 from deckkit.share import build_share
 from deckkit.steps.execute import execute_notebook
 from helper import code, good_decks, write_project
-
-from conftest import REPO
 
 pytestmark = pytest.mark.slow
 

@@ -80,8 +80,8 @@ def show_slide(page, index: int) -> dict:
         return {index: i, section: s.closest('[data-section]')?.getAttribute('data-section') || '',
                 title: title.trim(), height: s.scrollHeight, width: s.scrollWidth,
                 overflow: s.scrollHeight > cfg.height + 1 || s.scrollWidth > cfg.width + 1,
-                broken: s.innerText.includes('Math Processing Error') ||
-                        !!s.querySelector('.MathJax_Error, .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]')};
+                broken: s.innerText.includes('Math Processing Error') || !!s.querySelector(
+                    '.MathJax_Error, [data-mime-type="application/vnd.jupyter.stderr"]')};
     }""", index)
 
 

@@ -9,21 +9,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export
-from .cache import CacheCorrupt, ExecutionCache, Stamps, digest, code_fingerprint
-from .cache import environment_fingerprint, execution_key, export_key
+from .cache import (
+    CacheCorrupt,
+    ExecutionCache,
+    Stamps,
+    code_fingerprint,
+    digest,
+    environment_fingerprint,
+    execution_key,
+    export_key,
+)
 from .check import over_budget, static_checks
 from .decks import Deck
 from .errors import Finding
 from .notes import read_notes
 from .project import Project
 from .runsheet import as_html, run_sheet, timings_path
+from .steps.clean import drop_tagged
 from .steps.execute import DEFAULT_TIMEOUT, Execution
 from .steps.mermaid import render_mermaid
 from .steps.notes import attach_notes, deck_seconds
 from .steps.parallel import run_decks
-from .steps.clean import drop_tagged
 from .steps.session import label_section, merge_session
 from .steps.timing import cell_timings
+
 
 @dataclass
 class BuildResult:
@@ -65,51 +74,67 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
         stamps.mark(html_dir / "assets", assets_key)
 
     executed = _execute_all(project, decks, timeout, workers, use_cache, result, progress)
-    sections = {s.letter: s for s in session.sections}
-    parts, timings, keys = [], {}, []
+    parts, keys, timings = [], [], {}
     for i, deck in enumerate(decks, 1):
-        if deck.name not in executed:
-            continue
-        key, nb = executed[deck.name]
-        section, step = sections[deck.letter], f"[{i}/{len(decks)}] {deck.name}"
-        notes_path = project.notes_dir / f"{deck.name}.md"
-        notes = read_notes(notes_path)
-        timings[deck.name] = cell_timings(nb)
-        result.findings += over_budget(deck, timings[deck.name],
-                                       {n.key: n.seconds for n in notes.slides})
-        title = f"{section.label} — {session.title}"
-        page_key = export_key(key, deck.nb, notes_path.read_text(encoding="utf-8"), title + audience)
-        keys.append(page_key)
-        out = html_dir / f"{deck.name}.slides.html"
-        nb, problems = render_mermaid(nb, deck.display, project.build_dir / "cache" / "mermaid")
-        result.findings += problems
-        nb = label_section(drop_tagged(nb, STUDENT_DROPS) if student
-                           else attach_notes(nb, notes), section)
-        parts.append((section, nb))
-        result.outputs.append(out)
-        if stamps.fresh(out, page_key):
-            continue
-        progress(f"{step}: exporting slides")
+        if deck.name in executed:
+            step = f"[{i}/{len(decks)}] {deck.name}"
+            part, key, timings[deck.name] = _export_deck(
+                project, session, deck, executed[deck.name], audience, stamps, result,
+                lambda m, step=step: progress(f"{step}: {m}"))
+            parts.append(part)
+            keys.append(key)
+    if result.ok and parts:
+        _export_session(html_dir, session, parts, keys, stamps, result, progress)
+    stamps.save()
+    if not student:
+        _write_run_sheet(project, session, timings, result)
+    return result
+
+
+def _export_deck(project, session, deck, executed, audience, stamps, result, progress):
+    """Notes (or, for students, solutions removed), diagrams and the page of one deck; the
+    page is rewritten only when what it is made from changed.  Returns the labelled notebook
+    part for the session deck, the page's key and the deck's cell timings."""
+    key, nb = executed
+    section = session.section(deck.letter)
+    notes_path = project.notes_dir / f"{deck.name}.md"
+    notes = read_notes(notes_path)
+    timings = cell_timings(nb)
+    result.findings += over_budget(deck, timings, {n.key: n.seconds for n in notes.slides})
+    title = f"{section.label} — {session.title}"
+    page_key = export_key(key, deck.nb, notes_path.read_text(encoding="utf-8"),
+                          title + audience)
+    nb, problems = render_mermaid(nb, deck.display, project.build_dir / "cache" / "mermaid")
+    result.findings += problems
+    nb = drop_tagged(nb, STUDENT_DROPS) if audience == "student" else attach_notes(nb, notes)
+    nb = label_section(nb, section)
+    out = project.build_dir / ("share/html" if audience == "student" else "html") / (
+        f"{deck.name}.slides.html")
+    result.outputs.append(out)
+    if not stamps.fresh(out, page_key):
+        progress("exporting slides")
         export.write_text_atomic(out, export.slides_html(nb, title, deck_seconds(nb)))
         stamps.mark(out, page_key)
-    if result.ok and parts:
-        out = html_dir / "session.slides.html"
-        session_key = digest(session.title, *keys)
-        if not stamps.fresh(out, session_key):
-            progress(f"session: exporting {len(parts)} sections as one deck")
-            merged = merge_session(parts, session.title)
-            export.write_text_atomic(out, export.slides_html(merged, session.title,
-                                                             deck_seconds(merged)))
-            stamps.mark(out, session_key)
-        result.outputs.append(out)
-    stamps.save()
-    if student:
-        return result
+    return (section, nb), page_key, timings
+
+
+def _export_session(html_dir, session, parts, keys, stamps, result, progress) -> None:
+    out = html_dir / "session.slides.html"
+    session_key = digest(session.title, *keys)
+    if not stamps.fresh(out, session_key):
+        progress(f"session: exporting {len(parts)} sections as one deck")
+        merged = merge_session(parts, session.title)
+        export.write_text_atomic(out, export.slides_html(merged, session.title,
+                                                         deck_seconds(merged)))
+        stamps.mark(out, session_key)
+    result.outputs.append(out)
+
+
+def _write_run_sheet(project, session, timings, result) -> None:
     export.write_text_atomic(timings_path(project), json.dumps(timings, indent=1))
     sheet = project.build_dir / "notes" / "run-sheet.html"
     export.write_text_atomic(sheet, as_html(run_sheet(project), session.title))
     result.outputs.append(sheet)
-    return result
 
 
 def _execute_all(project, decks, timeout, workers, use_cache, result, progress) -> dict:

@@ -8,8 +8,8 @@ from .errors import Finding
 from .project import Project
 from .session import Session
 from .steps.execute import DEFAULT_TIMEOUT
-from .steps.parallel import run_decks
 from .steps.mermaid import render_mermaid
+from .steps.parallel import run_decks
 
 
 def static_checks(project: Project) -> tuple[Session, list[Deck], list[Finding]]:
@@ -46,7 +46,7 @@ def check_project(project: Project, execute: bool = False, timeout: int = DEFAUL
     from .notes import read_notes
     from .runsheet import load_timings
 
-    session, decks, findings = static_checks(project)
+    _, decks, findings = static_checks(project)
     timings = load_timings(project)
     for deck in decks:
         path = project.notes_dir / f"{deck.name}.md"

@@ -21,8 +21,8 @@ import nbformat
 
 from .decks import deck_paths, read_deck
 from .errors import DeckError
-from .project import Project
 from .notes import read_notes
+from .project import Project
 from .steps.clean import normalise, rise_settings
 from .steps.notes import attach_notes
 from .steps.session import merge_session

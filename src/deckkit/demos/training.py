@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from . import render
 
-
 # ---------------------------------------------------------------- loss curves (sections D, E)
 
 def _blobs(torch, n: int, seed: int):
@@ -80,7 +79,7 @@ class LossCurves:
                     "no zero_grad": "gradients pile up: erratic",
                     "dropout, val in train mode": "noisy validation curve"}
         out = []
-        for name, (train, val) in self.runs.items():
+        for name, (train, _val) in self.runs.items():
             last = train[-1]
             shown = "NaN" if not math.isfinite(last) else f"{last:.3f}"
             out.append([name, f"{train[0]:.3f}", shown, verdicts.get(name, "")])

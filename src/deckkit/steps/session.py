@@ -26,7 +26,7 @@ def merge_session(parts: list[tuple[Section, object]], title: str):
         merged.metadata = copy.deepcopy(parts[0][1].metadata)
     merged.metadata.setdefault("deckkit", {})["section"] = "session"
     merged.metadata["title"] = title
-    for section, nb in parts:
+    for _section, nb in parts:
         cells = copy.deepcopy(nb.cells)
         for cell in cells:
             slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
