@@ -146,8 +146,9 @@ def _run_case(torch, name, fn, arg, result, budget_s, sync) -> Workload:
             result.reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
         else:
             same = torch.allclose(out, fn(arg), rtol=1e-4, atol=1e-5)
+            # the first call and the eager reference above already warmed both sides up
             cmp = compare(lambda: fn(arg), lambda: compiled(arg), budget_s=budget_s, sync=sync,
-                          warmup=1, min_rounds=3)  # the first call above already warmed up
+                          warmup=0, min_rounds=3)
             return Workload(name, cmp.slow.median, cmp.fast.median, first, cmp, same)
     return Workload(name, measure(lambda: fn(arg), budget_s=budget_s / 2, sync=sync).median)
 
