@@ -25,6 +25,13 @@ def test_parse_reads_keys_budgets_questions_and_demo_cues():
         notes.slides[0])
 
 
+def test_a_question_wrapped_over_two_lines_keeps_its_answer():
+    notes = parse_notes("## c · 1 min\nAsk: What shape does the output have? →\n(4, 2): batch and"
+                        " classes\n- next point\n", P)
+    assert notes.slides[0].questions == [("What shape does the output have?",
+                                          "(4, 2): batch and classes")]
+
+
 def test_a_heading_without_budget_names_file_line_and_format():
     with pytest.raises(DeckError, match=r"speaker_notes/C_x.md line 3: .*`## <key> · <n> min`"):
         parse_notes("# C\n\n## forward\ntext\n", P)

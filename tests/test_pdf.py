@@ -41,8 +41,9 @@ def blank_pages(path, tmp_path) -> list[int]:
 
 def test_one_pdf_per_deck_plus_session_and_handout(pdfs):
     root, written = pdfs
-    assert sorted(p.name for p in written) == ["A_hero.pdf", "B_agenda.pdf", "session-handout.pdf",
-                                               "session.pdf"]
+    assert sorted(p.name for p in written) == ["A_hero.pdf", "B_agenda.pdf", "run-sheet.pdf",
+                                               "session-handout.pdf", "session.pdf"]
+    assert pages(root / "build/notes/run-sheet.pdf") >= 1
 
 
 def test_one_page_per_slide_with_fragments_merged_and_no_blank_page(pdfs, tmp_path):

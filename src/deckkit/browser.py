@@ -34,6 +34,13 @@ class Session:
 def open_deck(path: Path, query: str = "transition=none", timeout_ms: int = 30000):
     """A page showing the deck from file:// with the network cut off; waits until reveal.js,
     maths and diagrams are ready (body[data-deckkit-ready])."""
+    with open_page(path, query, ready="body[data-deckkit-ready]", timeout_ms=timeout_ms) as s:
+        yield s
+
+
+@contextlib.contextmanager
+def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int = 30000):
+    """Any built page from file:// in headless Chromium, every other request aborted."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -56,7 +63,7 @@ def open_deck(path: Path, query: str = "transition=none", timeout_ms: int = 3000
             context.route("**/*", route)
             session.page = context.new_page()
             session.page.goto(Path(path).resolve().as_uri() + (f"?{query}" if query else ""))
-            session.page.wait_for_selector("body[data-deckkit-ready]", timeout=timeout_ms)
+            session.page.wait_for_selector(ready, timeout=timeout_ms)
             yield session
         finally:
             browser.close()

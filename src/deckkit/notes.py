@@ -77,16 +77,33 @@ def parse_notes(text: str, path: Path) -> SectionNotes:
             current, body = SlideNote(m["key"], value, "", number), []
         elif current is not None:
             body.append(line)
-            if ask := ASK.match(line):
-                current.questions.append((ask["q"], ask["a"] or ""))
-            elif demo := DEMO.match(line):
-                current.demos.append(demo["d"])
     close()
+    for slide in slides:
+        for line in logical_lines(slide.body):
+            if ask := ASK.match(line):
+                slide.questions.append((ask["q"], ask["a"] or ""))
+            elif demo := DEMO.match(line):
+                slide.demos.append(demo["d"])
     keys = [s.key for s in slides]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise DeckError(f"{display}: slide key(s) {', '.join(dupes)} have notes twice")
     return SectionNotes(path, title, slides)
+
+
+CUE = re.compile(r"^\s*(?:[-*]\s|#|(?:Say|Ask|Demo|Answer|Pause):)")
+
+
+def logical_lines(body: str) -> list[str]:
+    """Lines as written, with wrapped continuation lines joined to the line they continue
+    (a cue or bullet starts a new line; so does a blank line)."""
+    out: list[str] = []
+    for line in body.splitlines():
+        if out and line.strip() and not CUE.match(line) and out[-1].strip():
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
 
 
 def read_notes(path: Path) -> SectionNotes:

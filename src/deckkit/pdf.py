@@ -49,4 +49,26 @@ def export_pdfs(project, progress=lambda msg: None) -> list[Path]:
         progress("pdf: session and handout")
         written.append(print_pdf(session, out / "session.pdf"))
         written.append(print_pdf(session, out / "session-handout.pdf", handout=True))
+    sheet = project.build_dir / "notes" / "run-sheet.html"
+    if sheet.exists():
+        progress("pdf: run sheet")
+        written.append(print_page(sheet, project.build_dir / "notes" / "run-sheet.pdf"))
     return written
+
+
+def print_page(html: Path, out: Path) -> Path:
+    """A plain HTML page (the run sheet) as an A4 PDF, written atomically."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with browser.open_page(html) as session:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+        os.close(fd)
+        try:
+            session.page.pdf(path=tmp, format="A4", print_background=True,
+                             margin={"top": "12mm", "bottom": "12mm", "left": "10mm",
+                                     "right": "10mm"})
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return out
