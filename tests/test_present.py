@@ -1,5 +1,6 @@
 """`deckkit present`: a live RISE slideshow on 127.0.0.1 behind a token."""
 
+import json
 import socket
 import urllib.error
 import urllib.request
@@ -68,3 +69,40 @@ def test_the_presented_copy_carries_the_speaker_notes(presenter):
     notes = [c.source for c in nb.cells
              if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
     assert len(notes) == 7 and any("Why no activation on the final layer?" in n for n in notes)
+
+
+def test_ctrl_c_on_the_command_stops_the_server_and_its_kernels(chromium_path):
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    proc = subprocess.Popen([sys.executable, "-m", "deckkit", "--root", str(REPO), "present", "C",
+                             "--no-browser"], stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        while url is None:
+            line = proc.stderr.readline()
+            assert line, "deckkit present exited before printing the slideshow URL"
+            if m := re.search(r"(http://127\.0\.0\.1:(\d+)/rise/\S+token=(\S+))", line):
+                url, port, token = m.groups()
+        start = urllib.request.Request(f"http://127.0.0.1:{port}/api/kernels?token={token}",
+                                       data=b'{"name": "python3"}', method="POST",
+                                       headers={"Content-Type": "application/json"})
+        kernel_id = json.load(urllib.request.urlopen(start, timeout=30))["id"]
+        time.sleep(1)
+        pids = [p for p in os.listdir("/proc") if p.isdigit() and kernel_id in
+                open(f"/proc/{p}/cmdline", "rb").read().decode(errors="replace")]
+        assert pids, "the kernel process was not found"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        time.sleep(1)
+        assert [p for p in pids if os.path.exists(f"/proc/{p}")] == []
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
