@@ -24,7 +24,7 @@ def find_chromium() -> str:
 
 
 @dataclass
-class Session:
+class BrowserPage:
     page: object
     context: object
     blocked: list[str] = field(default_factory=list)
@@ -51,7 +51,7 @@ def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int 
         browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
         try:
             context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-            session = Session(None, context)
+            session = BrowserPage(None, context)
 
             def route(r):
                 if r.request.url.startswith(("file://", "data:", "about:")):

@@ -1,5 +1,6 @@
-"""nbconvert configured in one place, offline assets, and atomic writes: the only module that
-writes under build/ (besides the Mermaid render cache, which build.py points at build/cache/)."""
+"""nbconvert configured in one place, the offline assets, and the atomic writer that every
+file under build/ goes through (pages, caches, notes, PDFs are written by rename, never in
+place; screenshots of the contact sheet are the one exception)."""
 
 from __future__ import annotations
 
