@@ -175,7 +175,8 @@ def cmd_warmup(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="deckkit", description=__doc__)
+    p = argparse.ArgumentParser(prog="deckkit", description="Build, check and present the "
+                                "lecture 'Neural Networks: NumPy → PyTorch' as offline decks.")
     p.add_argument("--version", action="version", version=f"deckkit {__version__}")
     p.add_argument("--root", help="project folder holding decks/ (default: found from the cwd)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
