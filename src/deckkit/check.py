@@ -41,21 +41,29 @@ def over_budget(deck: Deck, timings: list[dict], notes_seconds: dict[str, float]
             for key, secs in spent.items() if key in notes_seconds and secs > notes_seconds[key]]
 
 
-def check_project(project: Project, execute: bool = False, timeout: int = DEFAULT_TIMEOUT,
-                  progress=None, workers: int | None = None) -> list[Finding]:
+def timing_warnings(project: Project, decks: list[Deck]) -> list[Finding]:
+    """Demo cells that took longer in the last build (build/notes/timings.json) than their
+    slide's budget in speaker_notes/."""
+    from .errors import DeckError
     from .notes import read_notes
     from .runsheet import load_timings
 
-    _, decks, findings = static_checks(project)
-    timings = load_timings(project)
+    timings, findings = load_timings(project), []
     for deck in decks:
         path = project.notes_dir / f"{deck.name}.md"
         if deck.name in timings and path.exists():
             try:
                 budgets = {n.key: n.seconds for n in read_notes(path).slides}
-            except Exception:
-                continue  # already reported by the static checks
+            except DeckError:
+                continue  # reported by the static checks
             findings += over_budget(deck, timings[deck.name], budgets)
+    return findings
+
+
+def check_project(project: Project, execute: bool = False, timeout: int = DEFAULT_TIMEOUT,
+                  progress=None, workers: int | None = None) -> list[Finding]:
+    _, decks, findings = static_checks(project)
+    findings += timing_warnings(project, decks)
     if execute:
         for _, execution in run_decks(decks, timeout, workers, progress or (lambda m: None)):
             findings += execution.findings

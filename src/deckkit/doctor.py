@@ -66,30 +66,22 @@ def check_build(project: Project) -> list[Check]:
 
 
 def check_demo_times(project: Project) -> list[Check]:
-    from .check import over_budget
-    from .decks import read_deck
-    from .notes import read_notes
+    from .check import timing_warnings
+    from .decks import deck_paths, read_deck
     from .runsheet import load_timings
 
     timings = load_timings(project)
     if not timings:
         return [Check("demo timings", False, "no measured timings yet", "deckkit build")]
-    problems, slowest = [], ("", 0.0)
-    for name, cells in timings.items():
-        deck_path = project.decks_dir / f"{name}.ipynb"
-        notes_path = project.notes_dir / f"{name}.md"
-        if not (deck_path.exists() and notes_path.exists()):
-            continue
-        budgets = {n.key: n.seconds for n in read_notes(notes_path).slides}
-        problems += over_budget(read_deck(deck_path), cells, budgets)
-        for t in cells:
-            if t["seconds"] > slowest[1]:
-                slowest = (f"{name}: {t['source']}", t["seconds"])
+    problems = timing_warnings(project, [read_deck(p) for p in deck_paths(project.decks_dir)])
     if problems:
         return [Check("demo timings", False, "; ".join(p.message for p in problems),
                       "shorten the demo or give its slide more time in speaker_notes/")]
+    name, cell = max(((d, t) for d, cells in timings.items() for t in cells),
+                     key=lambda item: item[1]["seconds"], default=("none", {"source": "no code",
+                                                                            "seconds": 0.0}))
     return [Check("demo timings", True, f"every demo fits its slide's budget (slowest: "
-                  f"{slowest[0]}, {slowest[1]:.1f} s)")]
+                  f"{name}: {cell['source']}, {cell['seconds']:.1f} s)")]
 
 
 def check_chromium() -> Check:

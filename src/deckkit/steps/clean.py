@@ -23,7 +23,6 @@ def drop_tagged(nb, tags: set[str]):
     return nb
 
 
-OFFLINE_THEMES = ("white", "black", "serif")  # reveal themes that import no web fonts
 CELL_KEYS = ("slideshow", "tags", "deckkit")
 
 
