@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from conftest import REPO
-from deckkit.present import Presenter, normalise_decks, server_command
+from deckkit.present import Presenter, server_command
 from deckkit.project import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,7 +58,7 @@ def test_rise_slideshow_advances_and_runs_a_demo_cell_then_leaves_the_deck_clean
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # server (and its kernels) gone
     assert deck.read_bytes() == before
-    assert normalise_decks(Project(REPO)) == []
+    assert Project(REPO).normalise_decks() == []
 
 
 def test_the_presented_copy_carries_the_speaker_notes(presenter):

@@ -68,9 +68,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from .present import normalise_decks
-
-    changed = normalise_decks(_project(args))
+    changed = _project(args).normalise_decks()
     for display in changed:
         print(f"normalised {display}")
     _progress(f"{len(changed)} deck(s) changed")
@@ -112,7 +110,7 @@ def cmd_contact(args) -> int:
 
 def cmd_share(args) -> int:
     from . import browser
-    from .share import build_share, remove_stale
+    from .share import build_share
 
     project = _project(args)
     pdf = True
@@ -121,7 +119,6 @@ def cmd_share(args) -> int:
     except DeckError as exc:
         print(f"deckkit: the student PDF is skipped: {exc}", file=sys.stderr)
         pdf = False
-    remove_stale(project.build_dir / "share")
     result = build_share(project, pdf=pdf, progress=_progress)
     status = _report(result.findings)
     for path in result.outputs:

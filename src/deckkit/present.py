@@ -19,29 +19,14 @@ from pathlib import Path
 
 import nbformat
 
-from .decks import deck_paths, read_deck
+from .decks import read_deck
 from .errors import DeckError
 from .notes import read_notes
 from .project import Project
-from .steps.clean import normalise, rise_settings
+from .session import Section
+from .steps.clean import rise_settings
 from .steps.notes import attach_notes
 from .steps.session import merge_session
-
-
-def normalise_decks(project: Project) -> list[str]:
-    """Rewrite decks whose outputs or metadata differ from the committed form."""
-    session = project.session()
-    labels = {s.letter: s.label for s in session.sections}
-    changed = []
-    for path in deck_paths(project.decks_dir):
-        deck = read_deck(path)
-        if deck.letter not in labels:
-            continue
-        clean = normalise(deck.nb, labels[deck.letter])
-        if clean != deck.nb:
-            nbformat.write(clean, str(path))
-            changed.append(deck.display)
-    return changed
 
 
 def free_port() -> int:
@@ -50,7 +35,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def presented(project: Project, section) :
+def presented(project: Project, section: Section):
     """A section's deck as RISE shows it: with its speaker notes from speaker_notes/ as notes
     cells (RISE's speaker window shows them).  A generated copy, so notes are never copied
     into the sources and presenting never touches decks/."""
@@ -142,7 +127,7 @@ class Presenter:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
-        return normalise_decks(self.project)
+        return self.project.normalise_decks()
 
 
 def present(project: Project, section: str | None, port: int | None, open_browser: bool,

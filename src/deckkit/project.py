@@ -29,6 +29,24 @@ class Project:
     def session(self) -> Session:
         return load_session(self.decks_dir)
 
+    def normalise_decks(self) -> list[str]:
+        """Rewrite decks whose outputs or metadata differ from their committed form (what
+        `deckkit clean` does, and what presenting does on the way out); returns their names."""
+        import nbformat
+
+        from .steps.clean import normalise
+
+        labels = {s.letter: s.label for s in self.session().sections}
+        changed = []
+        for path in deck_paths(self.decks_dir):
+            deck = read_deck(path)
+            if deck.letter in labels:
+                clean = normalise(deck.nb, labels[deck.letter])
+                if clean != deck.nb:
+                    nbformat.write(clean, str(path))
+                    changed.append(deck.display)
+        return changed
+
     def read_decks(self) -> tuple[list[Deck], list[Finding]]:
         """Every readable deck, and a finding for each deck that cannot be parsed."""
         decks, findings = [], []

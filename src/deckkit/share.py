@@ -20,6 +20,7 @@ def exercise_paths(project: Project) -> list[Path]:
 
 def build_share(project: Project, pdf: bool = True, progress=lambda msg: None) -> BuildResult:
     share = project.build_dir / "share"
+    shutil.rmtree(share, ignore_errors=True)  # nothing from an older build lingers
     result = build_project(project, audience="student", progress=progress)
     if not result.ok:
         return result
@@ -52,8 +53,3 @@ exercises/                 the translation exercise: open it in Jupyter and fill
 
 Keys in the HTML decks: arrows or space to move, Esc for an overview.
 """
-
-
-def remove_stale(share: Path) -> None:
-    """Start the package from scratch so nothing from an older build lingers."""
-    shutil.rmtree(share, ignore_errors=True)

@@ -7,6 +7,7 @@ import nbformat
 from ..decks import Deck
 from ..errors import Finding
 from ..session import Session
+from ..slides import slide_starts
 from ..steps.clean import normalise
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
@@ -73,10 +74,11 @@ def _check_section(deck: Deck, session: Session) -> list[Finding]:
     section = next((s for s in session.sections if s.letter == deck.letter), None)
     if section is None:
         return []  # reported once by check_session
-    first = _first_visible(deck)
-    if first is None:
+    starts = slide_starts(deck.nb)
+    if not starts:
         return [Finding(deck.display, "empty-deck", "has no visible slide")]
-    index, cell = first
+    index = starts[0]
+    cell = deck.nb.cells[index]
     heading = _heading(cell.get("source", "")) if cell.cell_type == "markdown" else None
     # The session's first section opens the whole talk, so its first slide is the talk's title.
     expected = session.title if section == session.sections[0] else section.title
@@ -86,14 +88,6 @@ def _check_section(deck: Deck, session: Session) -> list[Finding]:
                         f"(the title in decks/session.toml); found {heading!r}",
                         index, cell.get("source", ""))]
     return []
-
-
-def _first_visible(deck: Deck):
-    for index, cell in enumerate(deck.nb.cells):
-        slide_type = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
-        if slide_type not in ("skip", "notes"):
-            return index, cell
-    return None
 
 
 def _heading(source: str) -> str | None:

@@ -7,6 +7,7 @@ import copy
 import nbformat
 
 from ..session import Section
+from ..slides import slide_starts
 
 
 def label_section(nb, section: Section):
@@ -28,10 +29,8 @@ def merge_session(parts: list[tuple[Section, object]], title: str):
     merged.metadata["title"] = title
     for _section, nb in parts:
         cells = copy.deepcopy(nb.cells)
-        for cell in cells:
-            slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-            if slide_type not in ("skip", "notes"):
-                cell.metadata["slideshow"]["slide_type"] = "slide"
-                break
+        starts = slide_starts(nb)
+        if starts:
+            cells[starts[0]].metadata.setdefault("slideshow", {})["slide_type"] = "slide"
         merged.cells.extend(cells)
     return merged
