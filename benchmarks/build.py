@@ -5,6 +5,8 @@
   warm_s           `deckkit build` again with nothing changed            (target <= 2 s)
   check_execute_s  `deckkit check --execute`                              (target <= 30 s)
   cold_ratio       naive_s / cold_s                                       (target >= 1.5)
+  slowest_cell     the slowest code cell of the cold build, from build/notes/timings.json
+  vectorisation_cell_s  F's live vectorisation cell inside the built deck  (target < 10 s)
 
     .venv/bin/python benchmarks/build.py
 
@@ -47,11 +49,17 @@ def main() -> None:
                     for d in decks)
         deckkit = str(BIN / "deckkit")
         cold = timed([deckkit, "build"], root)
+        timings = json.loads((root / "build" / "notes" / "timings.json").read_text())
         warm = timed([deckkit, "build"], root)
         check = timed([deckkit, "check", "--execute"], root)
     report = {"decks": len(decks), "naive_s": round(naive, 2), "cold_s": round(cold, 2),
               "cold_ratio": round(naive / cold, 2), "warm_s": round(warm, 2),
               "check_execute_s": round(check, 2)}
+    cells = [dict(cell, deck=deck) for deck, found in timings.items() for cell in found]
+    slowest = max(cells, key=lambda c: c["seconds"])
+    report["slowest_cell"] = {k: slowest[k] for k in ("deck", "source", "seconds")}
+    report["vectorisation_cell_s"] = next(
+        c["seconds"] for c in cells if c["source"] == "from deckkit.demos import vectorisation")
     print(json.dumps(report, indent=2))
 
 

@@ -1,3 +1,4 @@
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,8 +14,8 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    from deckkit.browser import find_chromium
     from deckkit.errors import DeckError
+    from deckkit.output.browser import find_chromium
 
     try:
         path = find_chromium()
@@ -24,8 +25,10 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
+    """A Playwright browser for one test module (closed after it: deckkit's own browser code
+    starts Playwright too, and two sync Playwright sessions cannot share a thread)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -35,21 +38,30 @@ def browser(chromium_path):
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir() -> Path:
-    out = REPO / "build" / "screenshots"
+def screenshot_dir(tmp_path_factory) -> Path:
+    """Where browser tests leave screenshots to look at: $DECKKIT_SCREENSHOTS when set, else a
+    temporary folder (tests never write into the repository)."""
+    wanted = os.environ.get("DECKKIT_SCREENSHOTS")
+    out = Path(wanted) if wanted else tmp_path_factory.mktemp("screenshots")
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def copy_of_repo(root: Path) -> Path:
+    """The repository's decks, notes, exercises and figures in a scratch folder."""
+    for name in ("decks", "speaker_notes", "exercises", "figures"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name)
+    return root
 
 
 @pytest.fixture(scope="session")
 def repo_build(tmp_path_factory):
     """The repository's own decks and notes, built (every code cell run) in a scratch copy."""
-    from deckkit.build import build_project
-    from deckkit.project import Project
+    from deckkit.commands.build import build_project
+    from deckkit.model.project import Project
 
-    root = tmp_path_factory.mktemp("repo")
-    shutil.copytree(REPO / "decks", root / "decks")
-    shutil.copytree(REPO / "speaker_notes", root / "speaker_notes")
+    root = copy_of_repo(tmp_path_factory.mktemp("repo"))
     result = build_project(Project(root), timeout=180)
     assert result.ok, [str(f) for f in result.findings]
     return root, result

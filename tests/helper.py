@@ -30,7 +30,7 @@ LABELS = {"A": "A · Hero", "B": "B · Agenda"}
 
 def make_nb(letter: str, cells) -> nbformat.NotebookNode:
     """A deck in its committed (normalised) form."""
-    from deckkit.steps.clean import normalise
+    from deckkit.model.committed import normalise
 
     nb = new_notebook(cells=list(cells))
     nb.metadata["deckkit"] = {"section": letter}

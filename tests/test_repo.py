@@ -2,16 +2,17 @@
 
 import pytest
 
-from conftest import REPO
-from deckkit.check import check_project
-from deckkit.project import Project
-from deckkit.runsheet import load_timings
+from conftest import REPO, copy_of_repo
+from deckkit.commands.check import check_project
+from deckkit.model.project import Project
+from deckkit.output.runsheet import load_timings
 
 pytestmark = pytest.mark.slow
 
 
-def test_repo_decks_pass_every_static_check():
-    assert [str(f) for f in check_project(Project(REPO)) if f.severity == "error"] == []
+def test_repo_decks_pass_every_static_check(tmp_path):
+    project = Project(copy_of_repo(tmp_path))
+    assert [str(f) for f in check_project(project) if f.severity == "error"] == []
 
 
 def test_every_deck_of_the_session_builds_with_every_cell_run(repo_build):
@@ -26,9 +27,12 @@ def test_every_deck_of_the_session_builds_with_every_cell_run(repo_build):
 def test_live_demos_fit_their_slide_budgets(repo_build):
     root, result = repo_build
     assert [str(f) for f in result.findings if f.code == "demo-over-budget"] == []
-    timings = load_timings(Project(root))
-    demo = {t["source"]: t["seconds"] for deck in timings.values() for t in deck}
-    assert demo["from deckkit.demos import vectorisation"] < 10  # measured, in the kernel
+    timings = load_timings(Project(root).build)
+    demo = {t["source"] for deck in timings.values() for t in deck}
+    # every live demo's duration is recorded for the run sheet and doctor (how long they may
+    # take is a benchmark's business: benchmarks/build.py, benchmarks/demos.py)
+    assert {"from deckkit.demos import vectorisation", "from deckkit.demos import compile_demo",
+            "from deckkit.demos import loss_curves"} <= demo
 
 
 def test_the_exercise_solution_runs_and_prints_the_logit_shape(repo_build):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .session import Session, load_session
+from .model.session import Session, load_session
 
 
 class Agenda:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import DeckError, Finding
-from .steps.execute import DEFAULT_TIMEOUT
+from .execution.kernel import DEFAULT_TIMEOUT
 
 
 def _progress(message: str) -> None:
@@ -25,29 +25,35 @@ def _report(findings: list[Finding]) -> int:
 
 
 def _project(args):
-    from .project import Project, find_project
+    from .model.project import Project, find_project
 
     return Project(Path(args.root).resolve()) if args.root else find_project()
 
 
 def cmd_build(args) -> int:
-    from .build import build_project
+    from .commands.build import build_project
 
-    result = build_project(_project(args), timeout=args.timeout, workers=args.workers,
+    project = _project(args)
+    result = build_project(project, timeout=args.timeout, workers=args.workers,
                            use_cache=not args.no_cache, progress=_progress)
     status = _report(result.findings)
     for out in result.outputs:
         print(out)
     if status == 0 and args.pdf:
-        from . import browser
-        from .pdf import export_pdfs
+        from .output import browser
+        from .output.pdf import export_pdfs
 
         try:
             browser.find_chromium()
         except DeckError as exc:
             print(f"deckkit: the HTML decks are built; PDF skipped: {exc}", file=sys.stderr)
             return 1
-        for path in export_pdfs(_project(args), progress=_progress):
+        try:
+            pdfs = export_pdfs(project.build, progress=_progress)
+        except DeckError as exc:
+            print(f"deckkit: the HTML decks are built; PDF failed: {exc}", file=sys.stderr)
+            return 1
+        for path in pdfs:
             print(path)
     if status == 0:
         decks = sum(p.name.endswith(".slides.html") for p in result.outputs)
@@ -57,7 +63,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .check import check_project
+    from .commands.check import check_project
 
     findings = check_project(_project(args), execute=args.execute, timeout=args.timeout,
                              progress=_progress, workers=args.workers)
@@ -68,7 +74,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    changed = _project(args).normalise_decks()
+    from .commands.clean import normalise_decks
+
+    changed = normalise_decks(_project(args))
     for display in changed:
         print(f"normalised {display}")
     _progress(f"{len(changed)} deck(s) changed")
@@ -76,25 +84,29 @@ def cmd_clean(args) -> int:
 
 
 def cmd_notes(args) -> int:
-    from .runsheet import as_text, run_sheet, timings_path
+    from .output.runsheet import as_text, load_timings, run_sheet
 
     project = _project(args)
-    print(as_text(run_sheet(project)))
-    if not timings_path(project).exists():
+    print(as_text(run_sheet(project.resolve(), load_timings(project.build))))
+    if not project.build.timings.exists():
         _progress("no build yet: demo timings appear after `deckkit build`")
     return 0
 
 
 def cmd_contact(args) -> int:
-    from .contact import contact_sheet
+    from .output.contact import contact_sheet
 
     project = _project(args)
-    deck = project.build_dir / "html" / f"{args.deck}.slides.html"
+    deck = project.build.page(args.deck)
     if not deck.exists():
         print(f"deckkit: {deck.relative_to(project.root)} is not built; run `deckkit build` "
               "first", file=sys.stderr)
         return 1
-    result = contact_sheet(deck, project.build_dir / "contact", progress=_progress)
+    try:
+        result = contact_sheet(deck, project.build.contact_dir, progress=_progress)
+    except DeckError as exc:
+        print(f"deckkit: contact sheet failed: {exc}", file=sys.stderr)
+        return 1
     for info in result.overflowing:
         print(f"slide {info['index'] + 1} ({info['section']}: {info['title']!r}) overflows: "
               f"{info['width']}×{info['height']} px on a 1280×720 slide", file=sys.stderr)
@@ -105,12 +117,12 @@ def cmd_contact(args) -> int:
         print(f"deck tried to load {url} (blocked: decks must work offline)", file=sys.stderr)
     print(result.sheet)
     _progress(f"{len(result.slides)} slides in {result.sheet.parent}")
-    return 1 if result.overflowing or result.blocked or result.broken else 0
+    return 0 if result.ok else 1
 
 
 def cmd_share(args) -> int:
-    from . import browser
-    from .share import build_share
+    from .commands.share import build_share
+    from .output import browser
 
     project = _project(args)
     pdf = True
@@ -119,7 +131,11 @@ def cmd_share(args) -> int:
     except DeckError as exc:
         print(f"deckkit: the student PDF is skipped: {exc}", file=sys.stderr)
         pdf = False
-    result = build_share(project, pdf=pdf, progress=_progress)
+    try:
+        result = build_share(project, pdf=pdf, progress=_progress)
+    except DeckError as exc:
+        print(f"deckkit: the student package is incomplete: {exc}", file=sys.stderr)
+        return 1
     status = _report(result.findings)
     for path in result.outputs:
         print(path)
@@ -129,7 +145,7 @@ def cmd_share(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from .doctor import render, run_doctor
+    from .commands.doctor import render, run_doctor
 
     _progress("checking this machine (warms the torch.compile cache: a few seconds)")
     checks = run_doctor(_project(args), compile_check=not args.skip_compile)
@@ -138,10 +154,10 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_present(args) -> int:
-    from .present import present
+    from .commands.present import present
 
-    return present(_project(args), args.section, args.port, not args.no_browser,
-                   say=lambda m: print(m, file=sys.stderr, flush=True))
+    present(_project(args), args.section, args.port, not args.no_browser, say=_progress)
+    return 0
 
 
 def cmd_figures(args) -> int:
@@ -155,9 +171,9 @@ def cmd_figures(args) -> int:
 def cmd_warmup(args) -> int:
     import time
 
-    from .demos import banner, warmup
+    from .demos import device_info, warmup
 
-    print(banner(), file=sys.stderr)
+    print(device_info().banner(), file=sys.stderr)
     _progress("compiling what the decks compile (the first time takes several seconds)")
     start = time.perf_counter()
     result = warmup()

@@ -1,4 +1,7 @@
-"""One exception root and the Finding record every check and step reports through."""
+"""One exception root and the Finding record every check and step reports through.
+
+Both carry where the problem is, which cell, and the fix as separate fields, so no caller
+ever has to take a message apart to find them."""
 
 from __future__ import annotations
 
@@ -6,7 +9,25 @@ from dataclasses import dataclass
 
 
 class DeckError(Exception):
-    """A problem a person can act on; its message names the deck, the cell and the fix."""
+    """A problem a person can act on.
+
+    ``where`` names the file (``decks/C_nn_basics.ipynb``) or the thing (``section "Z"``),
+    ``cell`` the 0-based cell index when there is one, ``problem`` what is wrong and ``fix``
+    what to do about it.  ``str()`` joins them into one line for the terminal."""
+
+    def __init__(self, problem: str, *, where: str = "", cell: int | None = None, fix: str = ""):
+        self.problem, self.where, self.cell, self.fix = problem, where, cell, fix
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        head = self.where + (f" cell {self.cell}" if self.cell is not None else "")
+        text = f"{head}: {self.problem}" if head else self.problem
+        return f"{text}; {self.fix}" if self.fix else text
+
+    @property
+    def message(self) -> str:
+        """Problem and fix without the location: how a Finding words it."""
+        return f"{self.problem}; {self.fix}" if self.fix else self.problem
 
 
 @dataclass(frozen=True)
@@ -20,6 +41,10 @@ class Finding:
     source: str = ""
     severity: str = "error"  # "error" or "warning"
 
+    @classmethod
+    def from_error(cls, exc: DeckError, code: str, where: str = "") -> Finding:
+        return cls(exc.where or where, code, exc.message, exc.cell)
+
     def __str__(self) -> str:
         where = self.deck
         if self.cell is not None:
@@ -27,6 +52,10 @@ class Finding:
             if self.source:
                 where += f' ("{first_line(self.source)}")'
         return f"{where}: {self.message} [{self.code}]"
+
+
+def is_ok(findings: list[Finding]) -> bool:
+    return not any(f.severity == "error" for f in findings)
 
 
 def first_line(source: str, width: int = 50) -> str:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from .decks import DECK_NAME, read_deck
 from .errors import DeckError
-from .steps.execute import DEFAULT_TIMEOUT, execute_notebook
-from .steps.parallel import SINGLE_THREAD
+from .execution.kernel import DEFAULT_TIMEOUT, execute_notebook
+from .execution.parallel import SINGLE_THREAD
+from .model.deck import DECK_NAME, read_deck
 
 
 def pytest_addoption(parser):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from deckkit.steps.execute import execute_notebook
+from deckkit.execution.kernel import execute_notebook
 from helper import code, make_nb, md
 
 pytestmark = pytest.mark.slow

@@ -1,29 +1,47 @@
-import time
-
 import pytest
 
 from deckkit.demos.timing import compare, measure, same_threads
 
 
-def test_measure_reports_median_min_and_spread_per_call():
-    t = measure(lambda: time.sleep(0.001), budget_s=0.05, warmup=1, min_blocks=4)
-    assert 0.0009 < t.min <= t.median < 0.005
-    assert t.blocks >= 4 and t.calls >= t.blocks and t.spread >= 0
+class FakeClock:
+    """A clock that advances only when a timed function "runs": timing logic is tested
+    exactly, with no dependence on how busy the machine is."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        return self.now
+
+    def costing(self, seconds, log=None, name=""):
+        def fn():
+            self.now += seconds
+            if log is not None:
+                log.append(name)
+        return fn
 
 
-def test_compare_reports_the_median_ratio_of_alternated_rounds():
+@pytest.fixture
+def clock(monkeypatch):
+    import deckkit.demos.timing as timing
+
+    fake = FakeClock()
+    monkeypatch.setattr(timing, "time", fake)
+    return fake
+
+
+def test_measure_reports_median_min_and_spread_per_call(clock):
+    t = measure(clock.costing(0.001), budget_s=0.05, warmup=1, min_blocks=4)
+    assert t.median == pytest.approx(0.001) and t.min == pytest.approx(0.001)
+    assert t.spread == pytest.approx(0.0)
+    assert t.blocks >= 4 and t.calls == t.blocks * 5  # 5 calls fill a 5 ms block
+
+
+def test_compare_reports_the_median_ratio_of_alternated_rounds(clock):
     order = []
-
-    def slow():
-        order.append("s")
-        time.sleep(0.004)
-
-    def fast():
-        order.append("f")
-        time.sleep(0.002)
-
-    c = compare(slow, fast, budget_s=0.1, warmup=0, min_rounds=4)
-    assert 1.4 < c.ratio < 2.6
+    c = compare(clock.costing(0.004, order, "s"), clock.costing(0.002, order, "f"),
+                budget_s=0.1, warmup=0, min_rounds=4)
+    assert c.ratio == pytest.approx(2.0)
     assert c.ratio_min <= c.ratio <= c.ratio_max and c.rounds >= 4
     # alternated: both sides appear throughout the run, not all of one then all of the other
     assert "f" in order[: len(order) // 2] and "s" in order[len(order) // 2:]

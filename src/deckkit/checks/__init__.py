@@ -1,7 +1,20 @@
-"""Pure checks: decks in, a list of Findings out.  Only the CLI turns findings into exit codes."""
+"""Pure checks: project records in, a list of Findings out.  Nothing here runs code, writes a
+file or decides an exit code (only the CLI does that)."""
 
+from ..errors import Finding
+from ..model.project import DeckRecord
+from ..model.session import Session
+from .budgets import cell_timings, over_budget
 from .lint import lint_deck
-from .notes import check_notes
-from .session import check_session
+from .notes_match import check_notes
+from .sections import check_session
 
-__all__ = ["lint_deck", "check_notes", "check_session"]
+
+def check_record(record: DeckRecord, session: Session) -> list[Finding]:
+    """Everything about one deck that can be checked without running its code or rendering
+    its diagrams."""
+    return lint_deck(record.deck, session) + check_notes(record)
+
+
+__all__ = ["cell_timings", "check_notes", "check_record", "check_session", "lint_deck",
+           "over_budget"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import nbformat
 
-from ..decks import Deck
 from ..errors import Finding
-from ..session import Session
-from ..slides import slide_starts
-from ..steps.clean import normalise
+from ..model.committed import normalise
+from ..model.deck import Deck
+from ..model.session import Session
+from ..model.slides import slide_starts
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 
@@ -65,8 +65,7 @@ def _check_cell(deck: Deck, index: int, cell) -> list[Finding]:
 
 
 def _check_section(deck: Deck, session: Session) -> list[Finding]:
-    meta = deck.nb.metadata.get("deckkit", {})
-    declared = meta.get("section") if isinstance(meta, dict) else None
+    declared = deck.meta.get("section")
     if declared != deck.letter:
         return [Finding(deck.display, "section-metadata",
                         f'metadata.deckkit.section is {declared!r}; set it to "{deck.letter}" '

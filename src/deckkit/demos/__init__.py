@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 
 _EXPORTS = {
-    "device_info": "device", "banner": "device", "prepare": "device",
+    "device_info": "device", "prepare": "device",
     "measure": "timing", "compare": "timing", "same_threads": "timing",
     "vectorisation": "vectorise",
     "requires_grad_demo": "autograd", "manual_gradients_check": "autograd",

@@ -69,11 +69,6 @@ def device_info(prefer: str | None = None) -> DeviceInfo:
     return DeviceInfo("cpu", _cpu_name(), mem, torch.__version__, threads)
 
 
-def banner(prefer: str | None = None) -> DeviceInfo:
-    """The banner a deck shows before its demos (renders as one line)."""
-    return device_info(prefer)
-
-
 def synchronizer(kind: str):
     """What to call before reading a clock: GPUs run asynchronously."""
     import torch

@@ -8,13 +8,13 @@ and an image renders the same on a hidden slide as on the current one.
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import html
 import re
 from pathlib import Path
 
 from ..errors import DeckError, Finding
+from ..output.layout import write_atomic
 
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.DOTALL | re.MULTILINE)
 CONFIG = {"flowchart": {"htmlLabels": False}, "theme": "default"}
@@ -25,17 +25,17 @@ def render_svg(source: str, cache_dir: Path | None = None) -> str:
     try:
         import mermaidx
     except ImportError:
-        raise DeckError("Mermaid diagrams need mermaidx: pip install mermaidx") from None
+        raise DeckError("Mermaid diagrams need mermaidx", fix="pip install mermaidx") from None
     key = hashlib.sha256(f"{mermaidx.__version__}\n{CONFIG}\n{source}".encode()).hexdigest()
     cached = Path(cache_dir) / f"{key}.svg" if cache_dir else None
     if cached and cached.exists():
         return cached.read_text(encoding="utf-8")
     svg = mermaidx.render(source, config=CONFIG).svg()
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(cached)
+        try:
+            write_atomic(cached, svg)
+        except OSError:
+            pass  # a read-only checkout: render again next time rather than fail
     return svg
 
 
@@ -45,9 +45,13 @@ def diagram_sources(nb) -> list[tuple[int, str]]:
             for m in FENCE.finditer(cell.source)]
 
 
+def render_diagrams(nb, ctx):
+    """Step: fences replaced by images (in place), a finding for each broken diagram."""
+    return render_mermaid(nb, ctx.display, ctx.diagram_cache)
+
+
 def render_mermaid(nb, display: str, cache_dir: Path | None = None):
-    """Return (new notebook with fences replaced by images, findings for broken diagrams)."""
-    nb = copy.deepcopy(nb)
+    """(``nb`` with fences replaced by images, changed in place; findings for broken diagrams)."""
     findings: list[Finding] = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown" or "```mermaid" not in cell.source:

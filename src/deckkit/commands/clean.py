@@ -1,0 +1,23 @@
+"""`deckkit clean`: put decks back in their committed form — the one command that writes
+into decks/ (each file atomically, and only when it changes)."""
+
+from __future__ import annotations
+
+import nbformat
+
+from ..model.committed import normalise
+from ..model.project import Project
+from ..output.layout import write_atomic
+
+
+def normalise_decks(project: Project) -> list[str]:
+    """Rewrite decks whose outputs or metadata differ from their committed form (what RISE or
+    Jupyter write when saving); returns their names as messages show them."""
+    resolved = project.resolve()
+    changed = []
+    for record in resolved.records:
+        clean = normalise(record.nb, record.section.label)
+        if clean != record.nb:
+            write_atomic(record.deck.path, nbformat.writes(clean) + "\n")
+            changed.append(record.display)
+    return changed

@@ -1,0 +1,111 @@
+"""`deckkit doctor`: the presenter's preflight, run on the machine that will present.
+Each check says what it found and, when it fails, how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model.project import Project
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def check_device() -> list[Check]:
+    try:
+        import torch
+    except ImportError:
+        return [Check("torch", False, "not installed",
+                      "bash scripts/setup.sh (or pip install torch for your CUDA)")]
+    from ..demos.device import device_info
+
+    info = device_info()
+    cuda = torch.version.cuda or "none (CPU build)"
+    where = (f"{info.name}, {info.memory_gb:.0f} GB" if info.kind == "cuda" and info.memory_gb
+             else info.name if info.is_gpu else f"no GPU: CPU only ({info.name}, "
+             f"{info.threads} threads); the demos run and say so")
+    return [Check("device", True, where),
+            Check("torch", True, f"torch {torch.__version__}, CUDA {cuda}")]
+
+
+def check_compile() -> Check:
+    from ..demos.compiled import warmup
+
+    result = warmup()
+    if not result.compiled:
+        return Check("torch.compile", False, result.reason,
+                     "install a C++ compiler (Debian: apt-get install g++); era 6 then shows "
+                     "eager numbers only")
+    first = max(w.first_call_s for w in result.workloads)
+    return Check("torch.compile", True, f"works; cache warmed in {result.cache_dir} "
+                 f"(slowest first call {first:.1f} s)")
+
+
+def check_build(project: Project) -> list[Check]:
+    from ..output.export import asset_sources
+
+    layout = project.build
+    missing = [s.stem for s in project.session().sections if not layout.page(s.stem).exists()]
+    if not layout.page("session").exists():
+        missing.append("session")
+    assets = [rel for rel in asset_sources() if not (layout.assets() / rel).exists()]
+    checks = [Check("decks built", not missing,
+                    "all section decks and the session deck" if not missing
+                    else f"missing: {', '.join(missing)}", "deckkit build"),
+              Check("offline assets", not assets,
+                    "reveal.js, MathJax and the theme are in build/html/assets" if not assets
+                    else f"missing: {', '.join(assets)}", "deckkit build")]
+    return checks
+
+
+def check_demo_times(project: Project) -> list[Check]:
+    from ..output.runsheet import load_timings
+    from .check import timing_warnings
+
+    timings = load_timings(project.build)
+    if not timings:
+        return [Check("demo timings", False, "no measured timings yet", "deckkit build")]
+    problems = timing_warnings(project.resolve(), project.build)
+    if problems:
+        return [Check("demo timings", False, "; ".join(p.message for p in problems),
+                      "shorten the demo or give its slide more time in speaker_notes/")]
+    name, cell = max(((d, t) for d, cells in timings.items() for t in cells),
+                     key=lambda item: item[1]["seconds"], default=("none", {"source": "no code",
+                                                                            "seconds": 0.0}))
+    return [Check("demo timings", True, f"every demo fits its slide's budget (slowest: "
+                  f"{name}: {cell['source']}, {cell['seconds']:.1f} s)")]
+
+
+def check_chromium() -> Check:
+    from ..errors import DeckError
+    from ..output.browser import find_chromium
+
+    try:
+        return Check("chromium", True, f"{find_chromium()} (PDF export, contact sheet)")
+    except DeckError as exc:
+        return Check("chromium", False, exc.problem, exc.fix)
+
+
+def run_doctor(project: Project, compile_check: bool = True) -> list[Check]:
+    checks = check_device()
+    if compile_check:
+        checks.append(check_compile())
+    checks += check_build(project)
+    checks += check_demo_times(project)
+    checks.append(check_chromium())
+    return checks
+
+
+def render(checks: list[Check]) -> str:
+    width = max(len(c.name) for c in checks)
+    lines = []
+    for c in checks:
+        lines.append(f"{'✔' if c.ok else '✘'} {c.name:<{width}}  {c.detail}")
+        if not c.ok and c.fix:
+            lines.append(f"  {'':<{width}}  fix: {c.fix}")
+    return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""`deckkit present`: JupyterLab with jupyterlab-rise on 127.0.0.1 behind a token, opened
+straight into the RISE slideshow of one section or the whole session, with the speaker notes
+in RISE's notes window.  RISE shows a generated copy under build/present/, so saving in the
+slideshow never touches decks/; Ctrl-C shuts the server and its kernels down."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..errors import DeckError
+from ..model.committed import rise_settings
+from ..model.project import DeckRecord, Project
+from ..output.layout import write_atomic
+from ..steps.attach_notes import insert_notes
+from ..steps.merge import merge_session
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def presented(record: DeckRecord):
+    """A section's deck as RISE shows it: a copy with its speaker notes as notes cells (RISE's
+    speaker window shows them), so notes are never copied into the sources."""
+    import copy
+
+    nb = copy.deepcopy(record.nb)
+    return insert_notes(nb, record.notes) if record.notes else nb
+
+
+def write_presented_copy(project: Project, section: str | None) -> Path:
+    """Write build/present/<deck>.ipynb for one section (build/present/session.ipynb for the
+    whole session) and return its path."""
+    resolved = project.resolve()
+    session = resolved.session
+    if not section or section.lower() == "session":
+        nb = merge_session([presented(r) for r in resolved.records], session.title)
+        nb.metadata["rise"] = rise_settings(session.title)
+        name = "session"
+    else:
+        s = session.section(section)
+        record = resolved.record(s.letter)
+        if record is None:
+            raise DeckError(f"section {s.label} has no deck yet", where=f"decks/{s.stem}.ipynb",
+                            fix="create it, or present another section")
+        nb, name = presented(record), s.stem
+    return write_atomic(project.build.present(name), nbformat.writes(nb))
+
+
+def server_command(project: Project, port: int, token: str) -> list[str]:
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+           f"--port={port}", f"--ServerApp.root_dir={project.root}",
+           f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # lets root start the server; the token still guards it
+    return cmd
+
+
+def wait_ready(port: int, token: str, proc, timeout: float = 60) -> None:
+    url = f"http://127.0.0.1:{port}/api/status?token={token}"
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise DeckError("JupyterLab exited while starting", where=_log_hint(),
+                            fix="is jupyterlab installed? (pip install 'deckkit[present]' or "
+                            "bash scripts/setup.sh)")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                json.load(r)
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise DeckError(f"JupyterLab did not answer on 127.0.0.1:{port} within {timeout:.0f} s",
+                    where=_log_hint(), fix="look at the log for the reason; another --port may help")
+
+
+def _log_hint() -> str:
+    return "build/present/jupyter.log"
+
+
+class Presenter:
+    """A running JupyterLab serving one slideshow; stop() shuts it and its kernels down."""
+
+    def __init__(self, project: Project, section: str | None = None, port: int | None = None):
+        try:
+            import jupyterlab_rise  # noqa: F401
+        except ImportError:
+            raise DeckError("presenting needs jupyterlab-rise", fix="pip install jupyterlab "
+                            "jupyterlab-rise (or bash scripts/setup.sh)") from None
+        self.project = project
+        self.notebook = write_presented_copy(project, section)
+        self.port = port or free_port()
+        self.token = secrets.token_urlsafe(24)
+        rel = self.notebook.resolve().relative_to(project.root.resolve()).as_posix()
+        self.url = f"http://127.0.0.1:{self.port}/rise/{rel}?token={self.token}"
+        self.log = project.build.present_log
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.proc = None
+
+    def start(self) -> str:
+        with open(self.log, "w", encoding="utf-8") as log:
+            self.proc = subprocess.Popen(server_command(self.project, self.port, self.token),
+                                         stdout=log, stderr=subprocess.STDOUT,
+                                         cwd=self.project.root, start_new_session=True)
+        wait_ready(self.port, self.token, self.proc)
+        return self.url
+
+    def stop(self) -> None:
+        """Shut the server and every kernel down (SIGTERM lets Jupyter stop its kernels).
+        Presenting only ever wrote the copy under build/present/: decks/ is not touched."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+@dataclass
+class PresentResult:
+    url: str
+    notebook: Path
+    interrupted: bool      # stopped with Ctrl-C (the usual way) rather than the server exiting
+    server_status: int | None
+
+
+def present(project: Project, section: str | None, port: int | None, open_browser: bool,
+            say: Callable[[str], None] = print) -> PresentResult:
+    """Run the slideshow until Ctrl-C or until the server exits; always stops the server."""
+    presenter = Presenter(project, section, port)
+    say(f"starting JupyterLab on 127.0.0.1:{presenter.port} (log: {presenter.log})")
+    url = presenter.start()
+    say(f"slideshow at {url}")
+    say("in the slideshow: Space/arrows move, Shift+Enter runs a cell, , hides buttons;"
+        " Ctrl-C here stops the server")
+    if open_browser:
+        webbrowser.open(url)
+    interrupted = False
+    try:
+        presenter.proc.wait()
+    except KeyboardInterrupt:
+        interrupted = True
+        say("shutting down the server and its kernels")
+    finally:
+        presenter.stop()
+    return PresentResult(url, presenter.notebook, interrupted, presenter.proc.returncode)

@@ -1,0 +1,163 @@
+"""Content-addressed caches under build/cache: a deck is re-executed only when its code cells,
+its inputs, the code its cells can reach (deckkit's notebook side) or the Python environment
+change — never because of file times, and never because the CLI or an exporter changed — and an
+exported page is rewritten only when something it is made from changed.
+
+A cache entry carries a digest of its own payload; an entry that fails to parse or to match
+its digest is reported and rebuilt, never served."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from .. import __version__
+from ..output.layout import write_atomic
+
+RELEVANT_TAGS = ("skip-execution", "raises-exception")
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+PACKAGE = Path(__file__).resolve().parents[1]
+# What a deck's cells can import or what decides how they run: a change here re-executes decks.
+NOTEBOOK_SIDE = ("demos", "agenda.py", "figures.py", "model/session.py", "errors.py",
+                 "execution/kernel.py", "execution/parallel.py")
+# What turns an executed notebook into pages: a change here re-exports, never re-executes.
+EXPORT_SIDE = ("output", "steps", "model", "templates")
+
+
+@lru_cache(maxsize=None)
+def code_fingerprint(areas: tuple[str, ...]) -> str:
+    """deckkit's version and the text of the modules and templates under ``areas`` (paths
+    relative to the package: folders or files)."""
+    files = set()
+    for area in areas:
+        target = PACKAGE / area
+        found = [target] if target.is_file() else target.rglob("*")
+        files |= {p for p in found if p.is_file() and "__pycache__" not in p.parts
+                  and p.suffix in (".py", ".j2", ".js", ".css", ".json")}
+    return digest(__version__, *(f"{p.relative_to(PACKAGE)}:{p.read_bytes().hex()}"
+                                 for p in sorted(files)))
+
+
+@lru_cache(maxsize=1)
+def environment_fingerprint() -> str:
+    """The interpreter, the platform and every installed distribution's version."""
+    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
+                   if d.metadata["Name"])
+    return digest(sys.version, platform.platform(), *dists)
+
+
+def execution_key(nb, inputs: list[Path]) -> str:
+    """What a deck's executed outputs depend on; markdown and notes are not part of it."""
+    parts = [code_fingerprint(NOTEBOOK_SIDE), environment_fingerprint(),
+             nb.metadata.get("kernelspec", {}).get("name", "python3")]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            tags = sorted(t for t in cell.metadata.get("tags", []) if t in RELEVANT_TAGS)
+            parts.append(f"{cell.source}\x01{','.join(tags)}")
+    for path in inputs:
+        parts.append(f"{path.name}:{path.read_bytes().hex() if path.exists() else 'missing'}")
+    return digest(*parts)
+
+
+class ExecutionCache:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
+    def load(self, name: str, key: str, nb):
+        """``nb`` (changed in place) with the outputs the cache holds for it under ``key``;
+        None when missing or stale; raises CacheCorrupt when the entry is damaged."""
+        path = self._path(name)
+        if not path.exists():
+            return None
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            if entry["digest"] != _entry_digest(entry["cells"], entry.get("language_info")):
+                raise ValueError("digest does not match its content")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CacheCorrupt(f"{path.name}: {exc}") from None
+        if entry.get("key") != key:
+            return None
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        if len(code) != len(entry["cells"]):
+            raise CacheCorrupt(f"{path.name}: holds {len(entry['cells'])} code cells, the deck "
+                               f"has {len(code)}")
+        import nbformat
+
+        if entry.get("language_info"):  # what the kernel reported: decides code highlighting
+            nb.metadata["language_info"] = nbformat.from_dict(entry["language_info"])
+        for cell, saved in zip(code, entry["cells"]):
+            cell.outputs = [nbformat.from_dict(o) for o in saved["outputs"]]
+            cell.execution_count = saved["execution_count"]
+            if saved.get("execution"):
+                cell.metadata["execution"] = nbformat.from_dict(saved["execution"])
+        return nb
+
+    def store(self, name: str, key: str, executed) -> Path:
+        cells = [{"outputs": c.get("outputs", []), "execution_count": c.get("execution_count"),
+                  "execution": c.get("metadata", {}).get("execution")}
+                 for c in executed.cells if c.cell_type == "code"]
+        cells = json.loads(json.dumps(cells, sort_keys=True))
+        info = executed.metadata.get("language_info")
+        entry = {"key": key, "digest": _entry_digest(cells, info), "cells": cells,
+                 "language_info": info}
+        return write_atomic(self._path(name), json.dumps(entry))
+
+    def discard(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)
+
+
+def _entry_digest(cells, language_info) -> str:
+    parts = [json.dumps(cells, sort_keys=True)]
+    if language_info is not None:
+        parts.append(json.dumps(language_info, sort_keys=True))
+    return digest(*parts)
+
+
+class CacheCorrupt(Exception):
+    """A cache entry that cannot be trusted."""
+
+
+def export_key(exec_key: str, nb, notes_text: str, title: str) -> str:
+    """What an exported page depends on: the executed outputs (via exec_key), every cell as
+    written, the speaker notes and the template/asset code."""
+    cells = json.dumps([{k: c.get(k) for k in ("cell_type", "source", "metadata")}
+                        for c in nb.cells], sort_keys=True, default=str)
+    return digest(exec_key, cells, notes_text, title, code_fingerprint(EXPORT_SIDE),
+                   environment_fingerprint())
+
+
+class Stamps:
+    """Which key produced each file under build/: lets a no-change build skip rewriting."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            self.data = {}
+
+    def fresh(self, target: Path, key: str) -> bool:
+        return target.exists() and self.data.get(str(target.name)) == key
+
+    def mark(self, target: Path, key: str) -> None:
+        self.data[str(target.name)] = key
+
+    def save(self) -> None:
+        write_atomic(self.path, json.dumps(self.data, indent=1, sort_keys=True))

@@ -1,0 +1,110 @@
+"""Execute a deck with nbclient, one timeout per cell, and report failures as Findings that
+keep what a presenter needs to fix them: the failing line of the cell and the exception."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import NoSuchKernel
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from ..errors import DeckError, Finding, is_ok
+
+DEFAULT_TIMEOUT = 120  # seconds per cell
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_FRAME = re.compile(r"^Cell In\s*\[\d*\],\s*line (\d+)")
+FILE_FRAME = re.compile(r"^File (\S.*?):(\d+)(?:, in (\w+))?")
+
+
+@dataclass
+class Execution:
+    nb: nbformat.NotebookNode
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return is_ok(self.findings)
+
+
+def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT,
+                     kernel_name: str = "python3", env: dict | None = None) -> Execution:
+    """Run every code cell of ``nb`` in place (tags skip-execution / raises-exception honoured);
+    the caller passes its own copy.  ``env`` adds variables to the kernel's environment."""
+    current = {"index": None}
+
+    def on_start(cell, cell_index, **_):
+        current["index"] = cell_index
+
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name=kernel_name, record_timing=True,
+        resources={"metadata": {"path": str(cwd)}}, on_cell_start=on_start,
+        # keep ipykernel's start-up warnings out of the build's progress output
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+    started = time.perf_counter()
+    finding = None
+    try:
+        client.execute(env=dict(os.environ, DECKKIT_BUILD="1", **(env or {})))
+    except NoSuchKernel:
+        raise DeckError(f'no Jupyter kernel "{kernel_name}"', where=display,
+                        fix="install ipykernel in this environment (pip install ipykernel)") from None
+    except CellTimeoutError:
+        finding = _cell_finding(nb, display, current["index"], "timeout",
+                                f"still running after the {timeout} s cell timeout; make it "
+                                "faster, raise --timeout, or tag it skip-execution")
+    except CellExecutionError as exc:
+        index = current["index"]
+        source = nb.cells[index].source if index is not None else ""
+        finding = _cell_finding(nb, display, index, "cell-error",
+                                f"raised {exc.ename}: {_short(exc.evalue)}"
+                                f"{failure_place(exc.traceback, source)} — fix the code, or tag "
+                                "the cell raises-exception if the error is the point")
+    except DeadKernelError as exc:
+        finding = _cell_finding(nb, display, current["index"], "kernel-died",
+                                f"the kernel died ({_short(str(exc))}); the cell may use too "
+                                "much memory or crash the interpreter")
+    result = Execution(nb=nb, seconds=time.perf_counter() - started)
+    if finding:
+        result.findings.append(finding)
+    return result
+
+
+def failure_place(traceback: str, source: str) -> str:
+    """Where a cell failed, from IPython's traceback text: the cell's own line (number and
+    text) and, when the error came from a called function, the innermost file and line.
+    Returns "" when the traceback names neither."""
+    cell_line, inner = None, None
+    for raw in ANSI.sub("", traceback or "").splitlines():
+        line = raw.strip()
+        if m := CELL_FRAME.match(line):
+            cell_line = int(m[1])
+            inner = None  # frames after this one are what the cell called
+        elif m := FILE_FRAME.match(line):
+            inner = (m[1], int(m[2]), m[3])
+    parts = []
+    lines = source.splitlines()
+    if cell_line is not None:
+        text = lines[cell_line - 1].strip() if 0 < cell_line <= len(lines) else ""
+        parts.append(f"line {cell_line}" + (f' ("{_short(text, 70)}")' if text else ""))
+    if inner is not None:
+        path, number, func = inner
+        where = "/".join(Path(path).parts[-3:])
+        parts.append(f"in {where}:{number}" + (f" ({func})" if func else ""))
+    return " at " + ", ".join(parts) if parts else ""
+
+
+def _cell_finding(nb, display, index, code, message) -> Finding:
+    source = nb.cells[index].source if index is not None else ""
+    return Finding(display, code, message, index, source)
+
+
+def _short(text: str, width: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,68 @@
+"""Finding and reading deck notebooks: one per section, named after its section letter."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..errors import DeckError
+
+DECK_NAME = re.compile(r"^([A-Z])_[A-Za-z0-9_]+\.ipynb$")
+
+
+@dataclass
+class Deck:
+    """A deck notebook as read from disk; ``nb`` is never written back to ``path``."""
+
+    path: Path
+    nb: nbformat.NotebookNode
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def letter(self) -> str:
+        return self.path.name[0]
+
+    @property
+    def meta(self) -> dict:
+        """metadata.deckkit (section letter, inputs, exclusive), {} when absent or malformed."""
+        meta = self.nb.metadata.get("deckkit", {})
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def display(self) -> str:
+        """How messages name the deck: "decks/C_nn_basics.ipynb"."""
+        return f"{self.path.parent.name}/{self.path.name}"
+
+
+def deck_paths(decks_dir: Path) -> list[Path]:
+    """Every ``X_*.ipynb`` in the decks folder, sorted by name (and so by section letter)."""
+    return sorted(p for p in Path(decks_dir).glob("*.ipynb") if DECK_NAME.match(p.name))
+
+
+def read_deck(path: Path) -> Deck:
+    """Parse a deck; malformed JSON or nbformat becomes a DeckError naming the file and the fix."""
+    path = Path(path)
+    display = f"{path.parent.name}/{path.name}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DeckError(f"cannot be read ({exc.strerror})", where=display,
+                        fix="check the file's permissions") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DeckError(f"not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})",
+                        where=display, fix="restore it from git or re-save it in Jupyter") from None
+    try:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+    except Exception as exc:  # nbformat raises several types for bad structure
+        raise DeckError(f"not a Jupyter notebook ({exc})", where=display,
+                        fix="restore it from git or re-save it in Jupyter") from None
+    return Deck(path=path, nb=nb)

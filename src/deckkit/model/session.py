@@ -1,0 +1,87 @@
+"""The session's sections (order, letters, titles, minutes), read from decks/session.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DeckError
+
+SESSION_FILE = "session.toml"
+
+
+@dataclass(frozen=True)
+class Section:
+    letter: str
+    slug: str
+    title: str
+    minutes: float
+    planned: bool = False
+    appendix: bool = False   # the buffer/Q&A after the last stop: not a numbered stop
+
+    @property
+    def label(self) -> str:
+        """How the section is named on slides: "C · NN Basics"."""
+        return f"{self.letter} · {self.title}"
+
+    @property
+    def stem(self) -> str:
+        """The deck's file name without suffix: "C_nn_basics"."""
+        return f"{self.letter}_{self.slug}"
+
+
+@dataclass(frozen=True)
+class Session:
+    title: str
+    total_minutes: float
+    sections: tuple[Section, ...]
+
+    def section(self, letter: str) -> Section:
+        for s in self.sections:
+            if s.letter == letter.upper():
+                return s
+        valid = ", ".join(s.letter for s in self.sections)
+        raise DeckError(f'unknown section "{letter}"', fix=f"the session has sections {valid}")
+
+
+def load_session(decks_dir: Path) -> Session:
+    """Read and validate ``decks_dir/session.toml``; raise DeckError naming the fix."""
+    path = Path(decks_dir) / SESSION_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DeckError("not found; deckkit needs it to know the sections", where=str(path),
+                        fix="run deckkit from the project root or pass --root") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DeckError(f"not valid TOML ({exc})", where=str(path),
+                        fix="correct the line it names") from None
+    sections = []
+    for i, raw in enumerate(data.get("section", [])):
+        missing = [k for k in ("letter", "slug", "title", "minutes") if k not in raw]
+        if missing:
+            raise DeckError(f"[[section]] number {i + 1} lacks {', '.join(missing)}",
+                            where=str(path), fix="give every section letter, slug, title, minutes")
+        sections.append(
+            Section(
+                letter=str(raw["letter"]).upper(),
+                slug=str(raw["slug"]),
+                title=str(raw["title"]),
+                minutes=float(raw["minutes"]),
+                planned=bool(raw.get("planned", False)),
+                appendix=bool(raw.get("appendix", False)),
+            )
+        )
+    letters = [s.letter for s in sections]
+    dupes = sorted({x for x in letters if letters.count(x) > 1})
+    if dupes:
+        raise DeckError(f"section letter(s) {', '.join(dupes)} listed more than once",
+                        where=str(path), fix="keep one [[section]] per letter")
+    if not sections:
+        raise DeckError("lists no [[section]]", where=str(path),
+                        fix="add one [[section]] table per section of the talk")
+    return Session(
+        title=str(data.get("title", "Session")),
+        total_minutes=float(data.get("total_minutes", 0)),
+        sections=tuple(sections),
+    )

@@ -1,0 +1,127 @@
+"""Driving Debian's Chromium headless over a built deck: offline (every non-file request is
+aborted and recorded), slide by slide, for screenshots, overflow checks and PDF export.
+
+Errors from the browser (no Chromium, Playwright missing, a page that never gets ready, a
+browser that dies) become DeckErrors naming the page and the fix at this boundary."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DeckError
+
+FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-gpu"]
+WIDTH, HEIGHT = 1280, 720
+INSTALL = "install it to render slides (Debian/Ubuntu: apt-get install -y chromium)"
+
+
+def find_chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    raise DeckError("no Chromium found", fix=f"{INSTALL}; the HTML decks build without it")
+
+
+@dataclass
+class BrowserPage:
+    page: object
+    context: object
+    blocked: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def open_deck(path: Path, query: str = "transition=none", timeout_ms: int = 30000):
+    """A page showing the deck from file:// with the network cut off; waits until reveal.js,
+    maths and diagrams are ready (body[data-deckkit-ready])."""
+    with open_page(path, query, ready="body[data-deckkit-ready]", timeout_ms=timeout_ms) as s:
+        yield s
+
+
+@contextlib.contextmanager
+def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int = 30000):
+    """Any built page from file:// in headless Chromium, every other request aborted."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise DeckError("slide rendering needs playwright", fix="pip install playwright (no "
+                        "browser download: deckkit uses the system Chromium)") from None
+    chromium = find_chromium()
+    where = _display(path)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+            try:
+                context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+                session = BrowserPage(None, context)
+
+                def route(r):
+                    if r.request.url.startswith(("file://", "data:", "about:")):
+                        r.continue_()
+                    else:
+                        session.blocked.append(r.request.url)
+                        r.abort()
+
+                context.route("**/*", route)
+                session.page = context.new_page()
+                session.page.goto(Path(path).resolve().as_uri() + (f"?{query}" if query else ""))
+                _wait_ready(session.page, ready, timeout_ms, where)
+                yield session
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        message = " ".join(str(exc).split())[:200]
+        raise DeckError(f"Chromium failed on it ({message})", where=where,
+                        fix="rebuild it (deckkit build) and try again; if it persists, update "
+                        "Chromium (apt-get install -y chromium)") from None
+
+
+def _wait_ready(page, ready: str, timeout_ms: int, where: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(ready, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise DeckError(f"not ready after {timeout_ms / 1000:g} s (waited for {ready})",
+                        where=where, fix="rebuild it with `deckkit build`; a page that loads "
+                        "without its assets never gets ready") from None
+
+
+def _display(path: Path) -> str:
+    parts = Path(path).parts
+    return "/".join(parts[-3:]) if len(parts) >= 3 else str(path)
+
+
+def slide_count(page) -> int:
+    return page.evaluate("Reveal.getTotalSlides()")
+
+
+def show_slide(page, index: int) -> dict:
+    """Go to leaf slide ``index`` with all its fragments shown; return what is on it and
+    whether its content overflows the 1280×720 slide."""
+    return page.evaluate("""(i) => {
+        const s = Reveal.getSlides()[i];
+        const idx = Reveal.getIndices(s);
+        Reveal.slide(idx.h, idx.v);
+        s.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+        Reveal.layout();
+        const cfg = Reveal.getConfig();
+        const title = (s.querySelector('h1, h2, h3') || {}).textContent || '';
+        return {index: i, section: s.closest('[data-section]')?.getAttribute('data-section') || '',
+                title: title.trim(), height: s.scrollHeight, width: s.scrollWidth,
+                overflow: s.scrollHeight > cfg.height + 1 || s.scrollWidth > cfg.width + 1,
+                broken: s.innerText.includes('Math Processing Error') || !!s.querySelector(
+                    '.MathJax_Error, [data-mime-type="application/vnd.jupyter.stderr"]')};
+    }""", index)
+
+
+def walk(page):
+    """Yield show_slide() for every leaf slide, in order."""
+    for i in range(slide_count(page)):
+        info = show_slide(page, i)
+        page.wait_for_timeout(60)
+        yield info

@@ -1,0 +1,67 @@
+"""A contact sheet: one PNG per slide of a built deck and one grid image of them all, so a
+person can review the whole talk at a glance.  Also reports slides whose content overflows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DeckError
+from . import browser
+from .layout import atomic_path
+
+
+@dataclass
+class ContactSheet:
+    sheet: Path
+    slides: list[Path] = field(default_factory=list)
+    overflowing: list[dict] = field(default_factory=list)
+    broken: list[dict] = field(default_factory=list)   # maths errors, error output on a slide
+    blocked: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.overflowing or self.broken or self.blocked)
+
+
+def _pillow():
+    try:
+        from PIL import Image
+    except ImportError:
+        raise DeckError("the contact sheet needs Pillow", fix="pip install pillow (it comes "
+                        "with matplotlib)") from None
+    return Image
+
+
+def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
+                  progress=lambda msg: None) -> ContactSheet:
+    image = _pillow()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("slide-*.png"):
+        old.unlink()
+    shots, overflowing, broken = [], [], []
+    with browser.open_deck(deck) as session:
+        total = browser.slide_count(session.page)
+        for info in browser.walk(session.page):
+            path = out_dir / f"slide-{info['index'] + 1:03d}.png"
+            with atomic_path(path) as tmp:
+                session.page.screenshot(path=str(tmp), type="png")
+            shots.append(path)
+            if info["overflow"]:
+                overflowing.append(info)
+            if info["broken"]:
+                broken.append(info)
+            if (info["index"] + 1) % 10 == 0:
+                progress(f"contact sheet: {info['index'] + 1}/{total} slides")
+        blocked = list(session.blocked)
+    thumb_w, thumb_h = 320, 180
+    rows = (len(shots) + columns - 1) // columns
+    grid = image.new("RGB", (columns * thumb_w, max(rows, 1) * thumb_h), "white")
+    for i, path in enumerate(shots):
+        with image.open(path) as img:
+            img = img.convert("RGB").resize((thumb_w - 4, thumb_h - 4))
+            grid.paste(img, ((i % columns) * thumb_w + 2, (i // columns) * thumb_h + 2))
+    sheet = out_dir / "contact-sheet.png"
+    with atomic_path(sheet) as tmp:
+        grid.save(tmp, format="PNG")
+    return ContactSheet(sheet, shots, overflowing, broken, blocked)

@@ -1,0 +1,102 @@
+"""nbconvert configured in one place, and the offline assets a page needs (copied from
+installed packages into build/html/assets, swapped in as a whole folder)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from nbconvert import SlidesExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets.config import Config
+
+from ..errors import DeckError
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATE = TEMPLATES / "deckkit"
+REVEAL = {"width": 1280, "height": 720, "margin": 0.04, "hash": True, "slideNumber": "c/t",
+          "controls": True, "progress": True, "transition": "slide", "center": True,
+          # printing (?print-pdf): one page per slide, fragments shown merged
+          "pdfSeparateFragments": False, "pdfMaxPagesPerSlide": 1}
+
+
+def _package_dir(module: str, pip_name: str) -> Path:
+    try:
+        mod = __import__(module)
+    except ImportError:
+        raise DeckError(f"offline slide assets need {pip_name}",
+                        fix=f"pip install {pip_name}") from None
+    return Path(mod.__file__).parent
+
+
+def asset_sources() -> dict[str, Path]:
+    """Where each offline asset comes from: installed packages, never the network."""
+    reveal = _package_dir("sphinx_revealjs", "sphinx-revealjs") / "_static" / "revealjs"
+    mathjax = _package_dir("jupyter_server_mathjax", "jupyter-server-mathjax") / "static"
+    return {
+        "reveal/reset.css": reveal / "dist" / "reset.css",
+        "reveal/reveal.css": reveal / "dist" / "reveal.css",
+        "reveal/reveal.js": reveal / "dist" / "reveal.js",
+        "reveal/theme/white.css": reveal / "dist" / "theme" / "white.css",
+        "reveal/theme/fonts/source-sans-pro": reveal / "dist" / "theme" / "fonts" / "source-sans-pro",
+        "reveal/plugin/notes/notes.js": reveal / "plugin" / "notes" / "notes.js",
+        "mathjax/MathJax.js": mathjax / "MathJax.js",
+        "mathjax/config": mathjax / "config",
+        "mathjax/extensions": mathjax / "extensions",
+        "mathjax/jax/input/TeX": mathjax / "jax" / "input" / "TeX",
+        "mathjax/jax/element": mathjax / "jax" / "element",
+        "mathjax/jax/output/HTML-CSS": mathjax / "jax" / "output" / "HTML-CSS",
+        "mathjax/fonts/HTML-CSS/STIX-Web": mathjax / "fonts" / "HTML-CSS" / "STIX-Web",
+        "deckkit.css": TEMPLATE / "deckkit.css",
+        "deckkit.js": TEMPLATE / "deckkit.js",
+    }
+
+
+def write_assets(html_dir: Path) -> Path:
+    """Copy every asset into ``html_dir/assets``, swapping the whole folder in at the end."""
+    html_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".assets-", dir=html_dir))
+    try:
+        for rel, src in asset_sources().items():
+            if not src.exists():
+                raise DeckError(f"offline asset missing: {src}",
+                                fix="reinstall the package that ships it")
+            dst = staging / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, dst)
+            else:
+                shutil.copy2(src, dst)
+        os.chmod(staging, 0o755)
+        final = html_dir / "assets"
+        old = html_dir / f".assets-old-{os.getpid()}"
+        if final.exists():
+            final.rename(old)
+        staging.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        return final
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def slides_html(nb, title: str, total_seconds: float = 0) -> str:
+    """The reveal.js page for one (executed) notebook, through deckkit's template.
+    ``total_seconds`` becomes reveal.js's totalTime: the speaker view's pacing line."""
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+    config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
+    config.TagRemovePreprocessor.enabled = True
+    exporter = SlidesExporter(config=config, template_name="deckkit",
+                              extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.exclude_anchor_links = True
+    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    reveal = dict(REVEAL, totalTime=round(total_seconds)) if total_seconds else REVEAL
+    resources = {"deckkit": {"title": title, "reveal": reveal}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body

@@ -1,0 +1,139 @@
+"""The one owner of build/: every output path is named here, and every file under build/ is
+written through one atomic writer (a temporary file in the same folder, then a rename), so a
+reader never sees half a file and an interrupted build never leaves one behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+AUDIENCES = ("presenter", "student")
+
+
+@dataclass(frozen=True)
+class BuildLayout:
+    """Paths under ``root`` (a project's build/).  Nothing here touches the disk."""
+
+    root: Path
+
+    # -- HTML decks: build/html for the presenter, build/share/html for students
+    def html_dir(self, audience: str = "presenter") -> Path:
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience is one of {AUDIENCES}, not {audience!r}")
+        return self.share_dir / "html" if audience == "student" else self.root / "html"
+
+    def page(self, name: str, audience: str = "presenter") -> Path:
+        """``name`` is a deck's file stem or "session"."""
+        return self.html_dir(audience) / f"{name}.slides.html"
+
+    def assets(self, audience: str = "presenter") -> Path:
+        return self.html_dir(audience) / "assets"
+
+    # -- caches
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def exec_cache(self) -> Path:
+        return self.cache_dir / "exec"
+
+    @property
+    def mermaid_cache(self) -> Path:
+        return self.cache_dir / "mermaid"
+
+    def stamps(self, audience: str = "presenter") -> Path:
+        return self.cache_dir / f"stamps-{audience}.json"
+
+    # -- the presenter's notes
+    @property
+    def notes_dir(self) -> Path:
+        return self.root / "notes"
+
+    @property
+    def timings(self) -> Path:
+        return self.notes_dir / "timings.json"
+
+    @property
+    def run_sheet_html(self) -> Path:
+        return self.notes_dir / "run-sheet.html"
+
+    @property
+    def run_sheet_pdf(self) -> Path:
+        return self.notes_dir / "run-sheet.pdf"
+
+    # -- PDF
+    @property
+    def pdf_dir(self) -> Path:
+        return self.root / "pdf"
+
+    def pdf(self, name: str) -> Path:
+        return self.pdf_dir / f"{name}.pdf"
+
+    @property
+    def handout(self) -> Path:
+        return self.pdf_dir / "session-handout.pdf"
+
+    # -- presenting in RISE
+    @property
+    def present_dir(self) -> Path:
+        return self.root / "present"
+
+    def present(self, name: str) -> Path:
+        return self.present_dir / f"{name}.ipynb"
+
+    @property
+    def present_log(self) -> Path:
+        return self.present_dir / "jupyter.log"
+
+    # -- review images
+    @property
+    def contact_dir(self) -> Path:
+        return self.root / "contact"
+
+    # -- the student package
+    @property
+    def share_dir(self) -> Path:
+        return self.root / "share"
+
+    def share_exercise(self, name: str) -> Path:
+        return self.share_dir / "exercises" / name
+
+    @property
+    def share_pdf(self) -> Path:
+        return self.share_dir / "session.pdf"
+
+    @property
+    def share_readme(self) -> Path:
+        return self.share_dir / "README.txt"
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path):
+    """Yield a temporary path beside ``path``; when the block succeeds it is renamed onto
+    ``path`` (readable by all: built decks are meant to be shared), else removed.  For writers
+    that want a file name (a browser printing a PDF); others use write_atomic."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to ``path`` atomically; returns the path."""
+    with atomic_path(path) as tmp:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+    return Path(path)

@@ -1,0 +1,34 @@
+"""Label slides with their section and join section decks into one session notebook."""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+
+from ..model.slides import slide_starts
+
+
+def label_section(nb, ctx):
+    """Step: every slide carries data-section="C · NN Basics" for the footer."""
+    for cell in nb.cells:
+        slideshow = cell.metadata.setdefault("slideshow", {})
+        slideshow.setdefault("data", {})["section"] = ctx.record.section.label
+    return nb, []
+
+
+def merge_session(parts: list, title: str):
+    """One notebook with every section's notebook in order; each section opens a new slide.
+    Label each part with label_section first so the footer names its section."""
+    merged = nbformat.v4.new_notebook()
+    if parts:
+        merged.metadata = copy.deepcopy(parts[0].metadata)
+    merged.metadata.setdefault("deckkit", {})["section"] = "session"
+    merged.metadata["title"] = title
+    for nb in parts:
+        cells = copy.deepcopy(nb.cells)
+        starts = slide_starts(nb)
+        if starts:
+            cells[starts[0]].metadata.setdefault("slideshow", {})["slide_type"] = "slide"
+        merged.cells.extend(cells)
+    return merged

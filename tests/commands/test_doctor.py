@@ -1,0 +1,50 @@
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from deckkit.cli import main  # noqa: E402
+from deckkit.commands.build import build_project  # noqa: E402
+from deckkit.commands.doctor import render, run_doctor  # noqa: E402
+from deckkit.model.project import Project  # noqa: E402
+from helper import good_decks, write_project  # noqa: E402
+
+
+def by_name(checks):
+    return {c.name: c for c in checks}
+
+
+def test_on_a_cpu_only_machine_the_report_says_so_without_failing(tmp_path, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    checks = by_name(run_doctor(Project(write_project(tmp_path, good_decks())),
+                                compile_check=False))
+    assert checks["device"].ok and "no GPU: CPU only" in checks["device"].detail
+    assert checks["torch"].ok and torch.__version__ in checks["torch"].detail
+
+
+def test_an_unbuilt_project_fails_with_the_fix(tmp_path, capsys):
+    write_project(tmp_path, good_decks())
+    checks = by_name(run_doctor(Project(tmp_path), compile_check=False))
+    assert not checks["decks built"].ok and checks["decks built"].fix == "deckkit build"
+    assert not checks["demo timings"].ok
+    text = render(list(checks.values()))
+    assert "✘ decks built" in text and "fix: deckkit build" in text
+    assert main(["--root", str(tmp_path), "doctor", "--skip-compile"]) == 1
+
+
+@pytest.mark.slow
+def test_after_a_build_decks_assets_and_timings_pass(tmp_path):
+    write_project(tmp_path, good_decks())
+    assert build_project(Project(tmp_path), timeout=60).ok
+    checks = by_name(run_doctor(Project(tmp_path), compile_check=False))
+    for name in ("decks built", "offline assets", "demo timings"):
+        assert checks[name].ok, checks[name]
+
+
+def test_missing_chromium_is_a_failure_with_the_install_command(tmp_path, monkeypatch):
+    import deckkit.output.browser
+
+    monkeypatch.setattr(deckkit.output.browser.shutil, "which", lambda name: None)
+    checks = by_name(run_doctor(Project(write_project(tmp_path, good_decks())),
+                                compile_check=False))
+    assert not checks["chromium"].ok and "apt-get install -y chromium" in checks["chromium"].fix

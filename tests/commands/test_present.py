@@ -1,0 +1,111 @@
+"""`deckkit present`: a live RISE slideshow on 127.0.0.1 behind a token."""
+
+import json
+import socket
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import copy_of_repo
+from deckkit.commands.present import Presenter, server_command
+from deckkit.model.project import Project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def root(tmp_path):
+    return copy_of_repo(tmp_path)
+
+
+@pytest.fixture
+def presenter(chromium_path, root):
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    p = Presenter(Project(root), "C")
+    p.start()
+    yield p
+    p.stop()
+
+
+def test_the_server_listens_on_loopback_and_demands_the_token(presenter):
+    assert server_command(presenter.project, presenter.port, presenter.token).count(
+        "--ip=127.0.0.1") == 1
+    with pytest.raises(urllib.error.HTTPError) as denied:
+        urllib.request.urlopen(f"http://127.0.0.1:{presenter.port}/api/sessions", timeout=5)
+    assert denied.value.code == 403
+    with urllib.request.urlopen(f"http://127.0.0.1:{presenter.port}/api/sessions?token="
+                                f"{presenter.token}", timeout=5) as ok:
+        assert ok.status == 200
+
+
+def test_rise_slideshow_advances_and_runs_a_demo_cell_and_never_touches_the_decks(
+        presenter, browser, screenshot_dir, root):
+    before = {p.name: p.read_bytes() for p in (root / "decks").iterdir()}
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(presenter.url)
+    page.wait_for_selector(".reveal .slides section.present", timeout=90000)
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Space")
+    page.keyboard.press("Space")
+    page.wait_for_function("document.querySelector('.reveal .slides section.present')"
+                           ".innerText.toUpperCase().includes('FORWARD PASS')", timeout=20000)
+    page.click(".reveal .slides section.present .jp-CodeCell .jp-InputArea-editor")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("document.querySelector('.reveal').innerText"
+                           ".includes('(4, 5) (4, 2)')", timeout=90000)
+    page.screenshot(path=str(screenshot_dir / "rise_live.png"))
+    page.close()
+    port = presenter.port
+    presenter.stop()
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0  # server (and its kernels) gone
+    assert {p.name: p.read_bytes() for p in (root / "decks").iterdir()} == before
+
+
+def test_the_presented_copy_carries_the_speaker_notes(presenter):
+    import nbformat
+
+    nb = nbformat.read(str(presenter.notebook), as_version=4)
+    assert presenter.notebook.parent.name == "present"
+    notes = [c.source for c in nb.cells
+             if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+    assert len(notes) == 7 and any("Why no activation on the final layer?" in n for n in notes)
+
+
+def test_ctrl_c_on_the_command_stops_the_server_and_its_kernels(chromium_path, root):
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    proc = subprocess.Popen([sys.executable, "-m", "deckkit", "--root", str(root), "present", "C",
+                             "--no-browser"], stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        while url is None:
+            line = proc.stderr.readline()
+            assert line, "deckkit present exited before printing the slideshow URL"
+            if m := re.search(r"(http://127\.0\.0\.1:(\d+)/rise/\S+token=(\S+))", line):
+                url, port, token = m.groups()
+        start = urllib.request.Request(f"http://127.0.0.1:{port}/api/kernels?token={token}",
+                                       data=b'{"name": "python3"}', method="POST",
+                                       headers={"Content-Type": "application/json"})
+        kernel_id = json.load(urllib.request.urlopen(start, timeout=30))["id"]
+        time.sleep(1)
+        pids = [p for p in os.listdir("/proc") if p.isdigit() and kernel_id in
+                open(f"/proc/{p}/cmdline", "rb").read().decode(errors="replace")]
+        assert pids, "the kernel process was not found"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+        time.sleep(1)
+        assert [p for p in pids if os.path.exists(f"/proc/{p}")] == []
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -1,0 +1,109 @@
+"""The execution cache: content-keyed, exact about what it re-runs, never serves damage."""
+
+import json
+
+import nbformat
+import pytest
+
+from deckkit.commands.build import build_project
+from deckkit.model.project import Project
+from helper import NOTES, good_decks, write_project
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def project(tmp_path):
+    write_project(tmp_path, good_decks())
+    first = build_project(Project(tmp_path), timeout=60)
+    assert first.ok and sorted(first.executed) == ["A_hero", "B_agenda"]
+    return Project(tmp_path)
+
+
+def edit(project, name, change):
+    path = project.decks_dir / name
+    nb = nbformat.read(str(path), as_version=4)
+    change(nb)
+    nbformat.write(nb, str(path))
+
+
+def test_no_change_rebuild_executes_nothing_and_rewrites_nothing(project):
+    page = project.build_dir / "html" / "session.slides.html"
+    before = page.stat().st_mtime_ns
+    again = build_project(project, timeout=60)
+    assert again.ok and again.executed == [] and sorted(again.reused) == ["A_hero", "B_agenda"]
+    assert page.stat().st_mtime_ns == before
+
+
+def test_a_code_edit_re_executes_exactly_that_deck(project):
+    edit(project, "A_hero.ipynb", lambda nb: setattr(nb.cells[1], "source", "x = 6 * 9\nx"))
+    again = build_project(project, timeout=60)
+    assert again.executed == ["A_hero"] and again.reused == ["B_agenda"]
+    assert "54" in (project.build_dir / "html" / "A_hero.slides.html").read_text()
+
+
+def test_markdown_and_notes_edits_re_export_without_executing(project):
+    edit(project, "B_agenda.ipynb", lambda nb: setattr(nb.cells[1], "source", "three"))
+    notes = project.notes_dir / "A_hero.md"
+    notes.write_text(NOTES["A_hero.md"].replace("SECRET-NOTE-A", "A NEW NOTE"))
+    again = build_project(project, timeout=60)
+    assert again.executed == []
+    assert "three" in (project.build_dir / "html" / "B_agenda.slides.html").read_text()
+    assert "A NEW NOTE" in (project.build_dir / "html" / "session.slides.html").read_text()
+
+
+def test_an_input_file_change_re_executes_decks_that_read_it(project):
+    toml = project.decks_dir / "session.toml"
+    toml.write_text(toml.read_text().replace('title = "Hero"', 'title = "Hero"\n# edited'))
+    assert sorted(build_project(project, timeout=60).executed) == ["A_hero", "B_agenda"]
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],                                   # truncated
+    lambda text: text.replace('"text/plain": "42"', '"text/plain": "41"'),  # tampered output
+])
+def test_a_damaged_cache_entry_is_detected_and_rebuilt_never_served(project, damage):
+    entry = project.build_dir / "cache" / "exec" / "A_hero.json"
+    original = entry.read_text()
+    entry.write_text(damage(original))
+    messages = []
+    again = build_project(project, timeout=60, progress=messages.append)
+    assert again.executed == ["A_hero"]
+    assert any("A_hero: cache entry is damaged" in m for m in messages)
+    page = (project.build_dir / "html" / "A_hero.slides.html").read_text()
+    assert "<pre>41" not in page and "<pre>42" in page
+    assert json.loads(entry.read_text())["key"]  # rewritten whole
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    """deckkit's source in a scratch folder that execution_key fingerprints instead."""
+    import shutil
+
+    from deckkit.execution import cache
+
+    copy = tmp_path / "deckkit"
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    cache.code_fingerprint.cache_clear()
+    yield copy
+    cache.code_fingerprint.cache_clear()
+
+
+def test_editing_the_cli_or_an_exporter_re_executes_no_deck_but_a_demo_edit_does(package_copy,
+                                                                                tmp_path):
+    from deckkit.execution import cache
+
+    nb = good_decks()["A_hero.ipynb"]
+
+    def key_after(edit_path):
+        target = package_copy / edit_path
+        target.write_text(target.read_text() + "\n# edited\n")
+        cache.code_fingerprint.cache_clear()
+        return cache.execution_key(nb, [])
+
+    first = cache.execution_key(nb, [])
+    assert key_after("cli.py") == first
+    assert key_after("output/export.py") == first
+    assert key_after("templates/deckkit/deckkit.css") == first
+    assert key_after("demos/timing.py") != first

@@ -1,0 +1,125 @@
+"""Open built decks in headless Chromium from file:// with every other request aborted."""
+
+import re
+
+import pytest
+
+from deckkit.commands.build import build_project
+from deckkit.model.project import Project
+from deckkit.model.slides import slide_starts
+from deckkit.output import browser
+from deckkit.output.contact import contact_sheet
+from helper import NOTES, code, good_decks, md, write_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def count_slides(project: Project) -> int:
+    return sum(len(slide_starts(r.nb)) for r in project.resolve().records)
+
+
+@pytest.fixture(scope="module")
+def repo_build(repo_build, chromium_path):
+    return repo_build[0]
+
+
+@pytest.fixture(scope="module")
+def fixture_build(tmp_path_factory, chromium_path):
+    """A deck with maths, a plot and a diagram far from the first slide."""
+    root = tmp_path_factory.mktemp("fx")
+    decks = good_decks()
+    extra = [
+        md("## Maths\n\n$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$", "slide", key="maths"),
+        code("import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0]); plt.show()", "slide",
+             key="plot"),
+        md("## Filler", "slide", key="f1"), md("## Filler 2", "slide", key="f2"),
+        md("## Filler 3", "slide", key="f3"),
+        md("## Far diagram\n\n```mermaid\nflowchart LR\n  X[\"input\"] --> Y[\"logits\"]\n```",
+           "slide", key="far"),
+        md("## Too tall\n\n" + "\n\n".join(f"line {i}" for i in range(40)), "slide", key="tall"),
+    ]
+    decks["B_agenda.ipynb"].cells += extra
+    keys = ["plan", "more"] + [c.metadata["deckkit"]["key"] for c in extra]
+    budgets = [24] + [12] * (len(keys) - 1)  # 2 minutes in all
+    notes = dict(NOTES, **{"B_agenda.md": "# B\n\n" + "".join(
+        f"## {k} · {b} s\nx\n" for k, b in zip(keys, budgets))})
+    write_project(root, decks, notes=notes)
+    assert build_project(Project(root), timeout=60).ok
+    return root
+
+
+def test_session_deck_renders_offline_every_slide_fits_and_is_captured(repo_build,
+                                                                      screenshot_dir):
+    sheet = contact_sheet(repo_build / "build/html/session.slides.html", screenshot_dir)
+    assert len(sheet.slides) == count_slides(Project(repo_build))
+    assert sheet.blocked == []
+    assert sheet.overflowing == [], [f"{o['section']}: {o['title']}" for o in sheet.overflowing]
+    assert sheet.sheet.stat().st_size > 10_000
+
+
+def test_overflow_check_catches_a_slide_that_is_too_tall(fixture_build, tmp_path):
+    sheet = contact_sheet(fixture_build / "build/html/session.slides.html", tmp_path)
+    assert [o["title"] for o in sheet.overflowing] == ["Too tall"]
+
+
+def test_notes_stay_hidden_from_the_audience(repo_build):
+    with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
+        assert s.page.evaluate("Reveal.isReady()")
+        notes = s.page.locator("aside.notes")
+        assert notes.count() == count_slides(Project(repo_build))  # one per slide
+        assert all(not notes.nth(i).is_visible() for i in range(notes.count()))
+        assert "Say:" not in s.page.locator(".reveal .slides").inner_text()
+        assert s.page.locator("#deckkit-footer").inner_text() == "A · Hero"
+
+
+def test_agenda_links_jump_to_their_section(repo_build):
+    with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
+        s.page.evaluate("Reveal.slide(2)")
+        s.page.click('a[href="#/section-H"]')
+        s.page.wait_for_function("document.querySelector('#deckkit-footer').innerText"
+                                 ".startsWith('H ·')")
+        assert s.page.evaluate("Reveal.getCurrentSlide().querySelector('h1').textContent") == (
+            "Era Cards")
+
+
+def test_speaker_view_shows_notes_and_pacing(repo_build, screenshot_dir):
+    with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
+        with s.context.expect_page() as popup:
+            s.page.keyboard.press("s")
+        view = popup.value
+        view.set_viewport_size({"width": 1280, "height": 800})
+        view.wait_for_function("document.querySelector('.speaker-controls-notes') && "
+                               "document.querySelector('.speaker-controls-notes')"
+                               ".innerText.length > 20")
+        text = view.locator(".speaker-controls-notes").inner_text()
+        assert "three chips" in text and "Budget 1 min" in text
+        title = view.locator(".speaker-controls-time .pacing-title")
+        title.wait_for(state="visible")  # shown only when the deck carries timings
+        assert "PACING" in title.inner_text().upper()
+        assert re.search(r"\d\d:\d\d", view.locator(".speaker-controls-time .pacing").inner_text())
+        view.screenshot(path=str(screenshot_dir / "speaker_view.png"))
+        assert s.blocked == []
+
+
+def test_maths_plots_and_far_diagrams_render(fixture_build, screenshot_dir):
+    with browser.open_deck(fixture_build / "build/html/session.slides.html") as s:
+        page = s.page
+        info = browser.show_slide(page, browser.slide_count(page) - 2)  # straight to the far one
+        assert info["title"] == "Far diagram"
+        page.wait_for_timeout(300)
+        size = page.evaluate("""() => { const img = Reveal.getCurrentSlide()
+            .querySelector('.deckkit-mermaid img');
+            return img && img.complete ? [img.naturalWidth, img.getBoundingClientRect().width]
+                                       : null; }""")
+        assert size and size[0] > 0 and size[1] > 100
+        page.screenshot(path=str(screenshot_dir / "fixture_far_diagram.png"))
+        page.evaluate("""() => { const m = document.querySelector('.MathJax_Display');
+            const idx = Reveal.getIndices(m.closest('section')); Reveal.slide(idx.h, idx.v); }""")
+        page.wait_for_function("""() => { const m = Reveal.getCurrentSlide()
+            .querySelector('.MathJax_Display');  // replaced while MathJax re-renders
+            return m && m.getBoundingClientRect().width > 50; }""", timeout=10000)
+        assert "\\frac" not in page.evaluate("Reveal.getCurrentSlide().innerText")
+        plot = page.evaluate("""() => [...document.querySelectorAll('img[src^="data:image/png"]')]
+            .map(i => i.naturalWidth)""")
+        assert plot and min(plot) > 0
+        assert s.blocked == []

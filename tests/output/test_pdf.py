@@ -1,0 +1,80 @@
+"""PDF export: one page per slide, fragments merged, no blank page, notes only in the handout."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from deckkit.cli import main
+from deckkit.commands.build import build_project
+from deckkit.model.project import Project
+from deckkit.output.pdf import export_pdfs
+from helper import good_decks, write_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory, chromium_path):
+    if not (shutil.which("pdfinfo") and shutil.which("pdftoppm")):
+        pytest.skip("poppler-utils (pdfinfo, pdftoppm) not installed")
+    root = tmp_path_factory.mktemp("pdf")
+    write_project(root, good_decks())
+    assert build_project(Project(root), timeout=60).ok
+    return root, export_pdfs(Project(root).build)
+
+
+def pages(path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def blank_pages(path, tmp_path) -> list[int]:
+    from PIL import Image, ImageStat
+
+    prefix = tmp_path / path.stem
+    subprocess.run(["pdftoppm", "-r", "12", "-png", str(path), str(prefix)], check=True)
+    shots = sorted(tmp_path.glob(f"{path.stem}-*.png"))
+    return [i + 1 for i, f in enumerate(shots)
+            if ImageStat.Stat(Image.open(f).convert("L")).stddev[0] < 1.0]
+
+
+def test_one_pdf_per_deck_plus_session_and_handout(pdfs):
+    root, written = pdfs
+    assert sorted(p.name for p in written) == ["A_hero.pdf", "B_agenda.pdf", "run-sheet.pdf",
+                                               "session-handout.pdf", "session.pdf"]
+    assert pages(root / "build/notes/run-sheet.pdf") >= 1
+
+
+def test_one_page_per_slide_with_fragments_merged_and_no_blank_page(pdfs, tmp_path):
+    root, _ = pdfs
+    # A: 2 slides; B: 2 slides, one of them with a fragment (merged, not a page of its own)
+    assert pages(root / "build/pdf/A_hero.pdf") == 2
+    assert pages(root / "build/pdf/B_agenda.pdf") == 2
+    assert pages(root / "build/pdf/session.pdf") == 4
+    for name in ("session.pdf", "session-handout.pdf"):
+        assert blank_pages(root / "build/pdf" / name, tmp_path) == []
+
+
+def test_notes_appear_in_the_handout_only(pdfs):
+    root, _ = pdfs
+
+    def text(name):
+        return subprocess.run(["pdftotext", str(root / "build/pdf" / name), "-"],
+                              capture_output=True, text=True).stdout
+
+    assert "SECRET-NOTE-A" not in text("session.pdf")
+    assert "SECRET-NOTE-A" in text("session-handout.pdf")
+    assert pages(root / "build/pdf/session-handout.pdf") == 8  # each slide, then its notes
+
+
+def test_without_chromium_pdf_is_skipped_with_a_fix_and_html_still_built(tmp_path, capsys,
+                                                                         monkeypatch):
+    import deckkit.output.browser
+
+    write_project(tmp_path, good_decks())
+    monkeypatch.setattr(deckkit.output.browser.shutil, "which", lambda name: None)
+    assert main(["--root", str(tmp_path), "build", "--pdf"]) == 1
+    err = capsys.readouterr().err
+    assert "the HTML decks are built; PDF skipped" in err and "apt-get install -y chromium" in err
+    assert (tmp_path / "build/html/session.slides.html").exists()

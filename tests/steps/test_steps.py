@@ -1,0 +1,91 @@
+"""Each step on its own: (nb, ctx) -> (nb, findings), the record's notebook never changed."""
+
+import copy
+
+import pytest
+
+from deckkit.model.project import Project
+from deckkit.steps import FINISH, PREPARE, DeckContext, run_steps
+from deckkit.steps.attach_notes import attach_notes, deck_seconds
+from deckkit.steps.merge import label_section, merge_session
+from deckkit.steps.mermaid import render_diagrams
+from deckkit.steps.students import drop_solutions
+from helper import code, good_decks, md, write_project
+
+
+@pytest.fixture
+def resolved(tmp_path):
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells += [
+        md("```mermaid\nflowchart LR\n  X[\"input\"] --> Y[\"logits\"]\n```"),
+        code("print('SOLUTION')", tags=["solution"]),
+        code("print('for the presenter')", tags=["instructor"]),
+    ]
+    return Project(write_project(tmp_path, decks)).resolve()
+
+
+def ctx_for(resolved, letter, audience="presenter", cache=None):
+    return DeckContext(resolved.record(letter), resolved.session, audience, cache)
+
+
+def test_attach_notes_adds_a_hidden_notes_cell_and_timing_per_slide(resolved):
+    ctx = ctx_for(resolved, "B")
+    nb, findings = attach_notes(copy.deepcopy(ctx.record.nb), ctx)
+    types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells[:5]]
+    assert findings == []
+    assert types == ["slide", "notes", "fragment", "slide", "notes"]
+    assert nb.cells[0].metadata["slideshow"]["data"]["timing"] == 90
+    assert nb.cells[1].id == "notes-plan"  # stable: the same inputs export the same page
+    assert deck_seconds(nb) == 120
+
+
+def test_students_get_neither_solutions_nor_instructor_cells(resolved):
+    ctx = ctx_for(resolved, "B", "student")
+    nb, _ = drop_solutions(copy.deepcopy(ctx.record.nb), ctx)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "SOLUTION" not in text and "for the presenter" not in text
+    assert "# Agenda" in text
+
+
+def test_label_section_marks_every_cell_for_the_footer(resolved):
+    ctx = ctx_for(resolved, "B")
+    nb, _ = label_section(copy.deepcopy(ctx.record.nb), ctx)
+    labels = {c.metadata["slideshow"]["data"]["section"] for c in nb.cells}
+    assert labels == {"B · Agenda"}
+
+
+def test_diagrams_become_images_and_a_broken_one_is_a_finding(resolved, tmp_path):
+    ctx = ctx_for(resolved, "B", cache=tmp_path / "svg")
+    nb, findings = render_diagrams(copy.deepcopy(ctx.record.nb), ctx)
+    assert findings == []
+    assert "```mermaid" not in nb.cells[3].source
+    assert 'src="data:image/svg+xml;base64,' in nb.cells[3].source
+    assert len(list((tmp_path / "svg").glob("*.svg"))) == 1
+    assert list((tmp_path / "svg").glob(".*")) == []  # no temporary file left behind
+    broken = copy.deepcopy(ctx.record.nb)
+    broken.cells[3].source = "```mermaid\nflowchart LR\n  A --> --> ]]\n```"
+    _, findings = render_diagrams(broken, ctx)
+    assert [(f.code, f.cell) for f in findings] == [("mermaid", 3)]
+
+
+def test_run_steps_copies_once_and_leaves_the_record_alone(resolved, tmp_path):
+    ctx = ctx_for(resolved, "B", cache=tmp_path)
+    before = copy.deepcopy(ctx.record.nb)
+    seen = []
+    nb, findings = run_steps(ctx.record.nb, ctx, PREPARE + FINISH["presenter"],
+                             trace=lambda deck, step: seen.append((deck, step)))
+    assert findings == []
+    assert ctx.record.nb == before and nb is not ctx.record.nb
+    assert seen == [("B_agenda", "render_diagrams"), ("B_agenda", "attach_notes"),
+                    ("B_agenda", "label_section")]
+
+
+def test_merged_session_keeps_section_order_and_opens_each_section_on_a_new_slide(resolved):
+    a, b = (copy.deepcopy(r.nb) for r in resolved.records)
+    b.cells[0].metadata["slideshow"]["slide_type"] = "-"
+    merged = merge_session([a, b], "Talk")
+    assert merged.cells[0].source.startswith("# Test Talk")
+    first_b = next(c for c in merged.cells if c.source == "# Agenda")
+    assert first_b.metadata["slideshow"]["slide_type"] == "slide"
+    assert b.cells[0].metadata["slideshow"]["slide_type"] == "-"  # input left alone
+    assert merged.metadata["title"] == "Talk"

@@ -1,0 +1,83 @@
+"""The package's shape, held by a test: each folder imports only what its role allows, and the
+notebook side (what deck cells import) never reaches build code."""
+
+import ast
+from pathlib import Path
+
+import deckkit
+
+PACKAGE = Path(deckkit.__file__).parent
+
+# area -> the deckkit modules (prefixes) it may import
+ALLOWED = {
+    "model": ("model", "errors", "output.layout"),
+    "checks": ("checks", "model", "errors"),
+    "steps": ("steps", "model", "errors", "output.layout"),
+    "execution": ("execution", "errors", "output.layout", "__init__"),
+    "output": ("output", "model", "errors"),
+    "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
+                 "demos"),
+    # the notebook side: deck cells import these; they must not pull in build code
+    "demos": ("demos", "errors"),
+    "agenda": ("agenda", "model.session", "errors"),
+    "figures": ("figures", "demos"),
+}
+
+
+def deckkit_imports(path: Path, root: Path = PACKAGE) -> set[str]:
+    """Every deckkit module ``path`` imports, as a dotted name relative to the package
+    ("__init__" for the package itself)."""
+    package = list(path.relative_to(root).parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)]
+            if node.module:
+                found.add(".".join(base + node.module.split(".")))
+            else:
+                found |= {".".join(base + [a.name]) or "__init__" for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("deckkit"):
+            found.add(node.module.removeprefix("deckkit").lstrip(".") or "__init__")
+        elif isinstance(node, ast.Import):
+            found |= {a.name.removeprefix("deckkit.") for a in node.names
+                      if a.name.startswith("deckkit.")}
+    return {m if not m.startswith("__version__") else "__init__" for m in found}
+
+
+def violations(root: Path) -> list[str]:
+    wrong = []
+    for path in sorted(root.rglob("*.py")):
+        allowed = ALLOWED.get(path.relative_to(root).with_suffix("").parts[0])
+        if allowed is None:
+            continue  # cli, pytest_plugin, __init__, __main__: the outer layer
+        for module in sorted(deckkit_imports(path, root)):
+            if not any(module == a or module.startswith(a + ".") for a in allowed):
+                wrong.append(f"{path.relative_to(root)} imports deckkit.{module}")
+    return wrong
+
+
+def test_each_folder_imports_only_what_its_role_allows():
+    assert violations(PACKAGE) == []
+
+
+def test_a_demo_reaching_into_build_code_would_be_caught(tmp_path):
+    (tmp_path / "demos").mkdir()
+    (tmp_path / "demos" / "probe.py").write_text(
+        "from ..commands.build import build_project\nfrom . import timing\n")
+    (tmp_path / "agenda.py").write_text("from .model.project import Project\n")
+    assert violations(tmp_path) == ["agenda.py imports deckkit.model.project",
+                                    "demos/probe.py imports deckkit.commands.build"]
+
+
+def test_only_the_cli_turns_results_into_exit_codes():
+    offenders = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+                 if p.name not in ("cli.py", "__main__.py")
+                 and ("sys.exit(" in p.read_text() or "SystemExit" in p.read_text())]
+    assert offenders == []
+
+
+def test_build_paths_are_spelled_only_by_the_layout():
+    spelled = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+               if p.name != "layout.py" and ('/ "build"' in p.read_text()
+                                             or "build_dir /" in p.read_text())]
+    assert spelled == ["model/project.py"]  # Project.build: the one place the layout is rooted
