@@ -139,8 +139,14 @@ def cmd_share(args) -> int:
     status = _report(result.findings)
     for path in result.outputs:
         print(path)
+    for line in result.verified:
+        _progress(f"share: verified {line}")
     if status == 0:
         _progress("student package in build/share/ (no speaker notes, no solutions)")
+    elif project.build.share_dir.exists():
+        _progress("the student package was not replaced: build/share/ holds the previous one")
+    else:
+        _progress("no student package was written")
     return status if pdf else max(status, 1)
 
 

@@ -48,3 +48,23 @@ def test_missing_chromium_is_a_failure_with_the_install_command(tmp_path, monkey
     checks = by_name(run_doctor(Project(write_project(tmp_path, good_decks())),
                                 compile_check=False))
     assert not checks["chromium"].ok and "apt-get install -y chromium" in checks["chromium"].fix
+
+
+@pytest.mark.slow
+def test_a_damaged_page_or_asset_is_reported_and_the_suggested_build_repairs_it(tmp_path):
+    write_project(tmp_path, good_decks())
+    project = Project(tmp_path)
+    assert build_project(project, timeout=60).ok
+    page = project.build.page("A_hero")
+    good_page = page.read_bytes()
+    page.write_bytes(good_page[: len(good_page) // 3])          # truncated
+    (project.build.assets() / "reveal" / "reveal.js").unlink()   # deleted
+    checks = by_name(run_doctor(project, compile_check=False))
+    assert not checks["decks built"].ok and "A_hero" in checks["decks built"].detail
+    assert not checks["offline assets"].ok and "reveal/reveal.js" in checks["offline assets"].detail
+    again = build_project(project, timeout=60)  # what the fix says to run
+    assert again.ok and again.executed == []     # repaired from the cache, not re-executed
+    assert page.read_bytes() == good_page
+    assert (project.build.assets() / "reveal" / "reveal.js").is_file()
+    checks = by_name(run_doctor(project, compile_check=False))
+    assert checks["decks built"].ok and checks["offline assets"].ok

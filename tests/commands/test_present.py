@@ -29,8 +29,11 @@ def presenter(chromium_path, root):
 
 
 def test_the_server_listens_on_loopback_and_demands_the_token(presenter):
-    assert server_command(presenter.project, presenter.port, presenter.token).count(
-        "--ip=127.0.0.1") == 1
+    command = server_command(presenter.project, presenter.port)
+    assert command.count("--ip=127.0.0.1") == 1
+    # the token is not on the (world-readable) command line of the running server
+    cmdline = open(f"/proc/{presenter.proc.pid}/cmdline", "rb").read().decode()
+    assert "lab" in cmdline and presenter.token not in cmdline
     with pytest.raises(urllib.error.HTTPError) as denied:
         urllib.request.urlopen(f"http://127.0.0.1:{presenter.port}/api/sessions", timeout=5)
     assert denied.value.code == 403
@@ -74,7 +77,21 @@ def test_the_presented_copy_carries_the_speaker_notes(presenter):
     assert len(notes) == 7 and any("Why no activation on the final layer?" in n for n in notes)
 
 
-def test_ctrl_c_on_the_command_stops_the_server_and_its_kernels(chromium_path, root):
+def kernel_pids(kernel_id: str) -> list[str]:
+    import os
+
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if kernel_id.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("stop_with", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_every_way_out_stops_the_server_and_its_kernels(chromium_path, root, stop_with):
     import os
     import re
     import signal
@@ -97,11 +114,10 @@ def test_ctrl_c_on_the_command_stops_the_server_and_its_kernels(chromium_path, r
                                        headers={"Content-Type": "application/json"})
         kernel_id = json.load(urllib.request.urlopen(start, timeout=30))["id"]
         time.sleep(1)
-        pids = [p for p in os.listdir("/proc") if p.isdigit() and kernel_id in
-                open(f"/proc/{p}/cmdline", "rb").read().decode(errors="replace")]
+        pids = kernel_pids(kernel_id)
         assert pids, "the kernel process was not found"
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        proc.send_signal(getattr(signal, stop_with))
+        assert proc.wait(timeout=40) == 0
         time.sleep(1)
         assert [p for p in pids if os.path.exists(f"/proc/{p}")] == []
         with pytest.raises(OSError):
@@ -109,3 +125,24 @@ def test_ctrl_c_on_the_command_stops_the_server_and_its_kernels(chromium_path, r
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_taken_port_is_reported_at_once_and_starts_nothing(root):
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        run = subprocess.run([sys.executable, "-m", "deckkit", "--root", str(root), "present",
+                              "C", "--no-browser", "--port", str(port)],
+                             capture_output=True, text=True, timeout=60)
+        assert time.monotonic() - started < 20
+    assert run.returncode == 2
+    assert f"port {port} on 127.0.0.1 is taken" in run.stderr and "--port" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (root / "build" / "present" / "jupyter.log").exists()  # no server was started

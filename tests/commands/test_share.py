@@ -6,10 +6,11 @@ import nbformat
 import pytest
 
 from conftest import REPO
+from deckkit.commands.check import check_project
 from deckkit.commands.share import build_share
 from deckkit.execution.kernel import execute_notebook
 from deckkit.model.project import Project
-from helper import code, good_decks, write_project
+from helper import NOTES, code, good_decks, md, write_project
 
 pytestmark = pytest.mark.slow
 
@@ -50,3 +51,64 @@ def test_the_exercise_solution_version_runs_and_passes_its_check(tmp_path):
                               path.parent, timeout=60)
     assert result.ok, result.findings
     assert "well done: (8, 2) 642146 parameters" in str(result.nb.cells[-2].outputs)
+
+
+def solution_deck_with_untagged_code():
+    """K's repro: the heading of the solution slide is tagged, its code cell is not."""
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells += [
+        md("## One solution", "slide", tags=["solution"], key="solution"),
+        code("model = nn.Linear(64, 32)  # SECRET-UNTAGGED"),
+        md("## After", "slide", key="after"),
+    ]
+    return decks
+
+
+SOLUTION_NOTES = dict(NOTES, **{"B_agenda.md": "# B\n\n## plan · 60 s\nx\n## more · 30 s\ny\n"
+                                "## solution · 15 s\nz\n## after · 15 s\nw\n"})
+
+
+def test_a_solution_slide_is_left_out_whole_even_when_a_cell_lacks_the_tag(tmp_path):
+    from deckkit.steps.students import drop_tagged
+
+    nb = solution_deck_with_untagged_code()["B_agenda.ipynb"]
+    kept = "\n".join(c.source for c in drop_tagged(nb).cells)
+    assert "SECRET-UNTAGGED" not in kept and "## One solution" not in kept
+    assert "## More" in kept and "## After" in kept
+
+
+def test_check_reports_the_ambiguous_solution_slide(tmp_path):
+    root = write_project(tmp_path, solution_deck_with_untagged_code(), notes=SOLUTION_NOTES)
+    findings = check_project(Project(root))
+    assert [(f.code, f.cell) for f in findings] == [("ambiguous-solution", 3)]
+    assert "cell(s) 4" in findings[0].message
+
+
+def test_a_failed_share_keeps_the_previous_package_and_a_good_one_says_what_it_verified(
+        tmp_path):
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells.append(code("print('SECRET-SOLUTION-LINE')", tags=["solution"]))
+    root = write_project(tmp_path, decks)
+    good = build_share(Project(root), pdf=False)
+    assert good.ok, good.findings
+    assert good.verified and "none found" in good.verified[0]
+    page = root / "build/share/html/B_agenda.slides.html"
+    before = page.read_bytes()
+    (root / "decks" / "A_hero.ipynb").write_text("{ broken", encoding="utf-8")
+    failed = build_share(Project(root), pdf=False)
+    assert not failed.ok
+    assert page.read_bytes() == before and (root / "build/share/README.txt").exists()
+    assert not (root / "build/.share-staging").exists()
+
+
+def test_the_share_step_finds_a_leak_and_refuses_to_publish(tmp_path, monkeypatch):
+    from deckkit.commands import share as share_module
+
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells.append(code("print('SECRET-SOLUTION-LINE')", tags=["solution"]))
+    root = write_project(tmp_path, decks)
+    monkeypatch.setattr(share_module, "drop_tagged", lambda nb, *a: nb)  # a broken filter
+    monkeypatch.setattr("deckkit.commands.build.FINISH", {"student": ()})  # solutions kept
+    result = build_share(Project(root), pdf=False)
+    assert "share-leak" in [f.code for f in result.findings]
+    assert not (root / "build/share").exists()

@@ -55,3 +55,31 @@ def test_a_failure_inside_a_long_cell_names_the_failing_line_and_the_function(tm
     assert 'at line 4 ("c = helpers.scale(a + b)")' in finding.message
     assert "helpers.py:2 (scale)" in finding.message
     assert "\x1b[" not in finding.message  # no terminal colour codes
+
+
+def test_a_process_a_cell_starts_in_a_new_session_does_not_outlive_the_build(tmp_path):
+    import os
+    import time
+
+    marker = f"deckkit-stray-{os.getpid()}"
+    source = ("import subprocess, sys\n"
+              "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', "
+              f"'{marker}'], start_new_session=True)")
+    result = run([code(source)], tmp_path)
+    assert [f.code for f in result.findings] == ["stray-process"]
+    assert result.findings[0].severity == "warning" and result.ok
+    time.sleep(0.5)
+    assert running_with(marker) == []
+
+
+def running_with(marker: str) -> list[str]:
+    import os
+
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
+                found.append(pid)
+        except OSError:
+            continue  # ended while we looked
+    return found

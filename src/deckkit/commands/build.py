@@ -31,7 +31,7 @@ from ..execution.kernel import DEFAULT_TIMEOUT
 from ..execution.parallel import Job, run_jobs
 from ..model.project import DeckRecord, Project
 from ..output import export
-from ..output.layout import write_atomic
+from ..output.layout import BuildLayout, write_atomic
 from ..output.runsheet import as_html, run_sheet
 from ..steps import FINISH, DeckContext, run_steps
 from ..steps.attach_notes import deck_seconds
@@ -54,16 +54,17 @@ class BuildResult:
 
 def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int | None = None,
                   use_cache: bool = True, progress=lambda msg: None,
-                  audience: str = "presenter") -> BuildResult:
-    """``audience="student"`` writes build/share/html/: no speaker notes, no cells tagged
-    solution or instructor, no run sheet — from the same (cached) executions."""
+                  audience: str = "presenter", layout: BuildLayout | None = None) -> BuildResult:
+    """``audience="student"`` writes build/share/html/: no speaker notes, no solution or
+    instructor slides, no run sheet — from the same (cached) executions.  ``layout`` overrides
+    where outputs go (the share command builds its package aside)."""
     result = BuildResult()
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
     prepared = prepare(project, trace)
     result.findings = prepared.findings
     if not result.ok:
         return result  # never execute or export a deck that does not pass the static checks
-    layout, session = project.build, prepared.resolved.session
+    layout, session = layout or project.build, prepared.resolved.session
     stamps = Stamps(layout.stamps(audience))
     assets_key = digest(code_fingerprint(EXPORT_SIDE), environment_fingerprint())
     if not stamps.fresh(layout.assets(audience), assets_key):
@@ -86,11 +87,11 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
         nb, found = run_steps(prepared.notebooks[record.name], ctx, FINISH[audience],
                               copy_first=False, trace=trace)
         result.findings += found
-        page_keys.append(_export_page(project, ctx, nb, keys[record.name], stamps, result,
+        page_keys.append(_export_page(layout, ctx, nb, keys[record.name], stamps, result,
                                       lambda m, step=step: progress(f"{step}: {m}")))
         parts.append(nb)
     if result.ok and parts:
-        _export_session(project, session.title, parts, page_keys, audience, stamps, result,
+        _export_session(layout, session.title, parts, page_keys, audience, stamps, result,
                         progress)
     stamps.save()
     if audience == "presenter":
@@ -101,13 +102,13 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
     return result
 
 
-def _export_page(project: Project, ctx: DeckContext, nb, exec_key: str, stamps: Stamps,
+def _export_page(layout: BuildLayout, ctx: DeckContext, nb, exec_key: str, stamps: Stamps,
                  result: BuildResult, progress) -> str:
     """Write the deck's page unless the stamps say it is made from the same things; returns
     the page's key (part of the session page's key)."""
     record, title = ctx.record, f"{ctx.record.section.label} — {ctx.session.title}"
     page_key = export_key(exec_key, record.nb, record.notes_text or "", title + ctx.audience)
-    out = project.build.page(record.name, ctx.audience)
+    out = layout.page(record.name, ctx.audience)
     result.trace.append((record.name, "export"))
     result.outputs.append(out)
     if not stamps.fresh(out, page_key):
@@ -117,8 +118,8 @@ def _export_page(project: Project, ctx: DeckContext, nb, exec_key: str, stamps: 
     return page_key
 
 
-def _export_session(project, title, parts, keys, audience, stamps, result, progress) -> None:
-    out = project.build.page("session", audience)
+def _export_session(layout, title, parts, keys, audience, stamps, result, progress) -> None:
+    out = layout.page("session", audience)
     session_key = digest(title, *keys)
     if not stamps.fresh(out, session_key):
         progress(f"session: exporting {len(parts)} sections as one deck")

@@ -47,20 +47,26 @@ def check_compile() -> Check:
 
 
 def check_build(project: Project) -> list[Check]:
+    from ..execution.cache import Stamps
     from ..output.export import asset_sources
 
     layout = project.build
-    missing = [s.stem for s in project.session().sections if not layout.page(s.stem).exists()]
-    if not layout.page("session").exists():
-        missing.append("session")
+    stamps = Stamps(layout.stamps("presenter"))
+    pages = [layout.page(s.stem) for s in project.session().sections] + [layout.page("session")]
+    missing = [p.name.removesuffix(".slides.html") for p in pages if not p.exists()]
+    damaged = [p.name.removesuffix(".slides.html") for p in pages
+               if p.exists() and not stamps.intact(p)]
     assets = [rel for rel in asset_sources() if not (layout.assets() / rel).exists()]
-    checks = [Check("decks built", not missing,
-                    "all section decks and the session deck" if not missing
-                    else f"missing: {', '.join(missing)}", "deckkit build"),
-              Check("offline assets", not assets,
-                    "reveal.js, MathJax and the theme are in build/html/assets" if not assets
-                    else f"missing: {', '.join(assets)}", "deckkit build")]
-    return checks
+    if not assets and layout.assets().exists() and not stamps.intact(layout.assets()):
+        assets = ["some files changed since the build"]
+    problems = ([f"missing: {', '.join(missing)}"] if missing else []) + (
+        [f"changed or damaged since the build: {', '.join(damaged)}"] if damaged else [])
+    return [Check("decks built", not problems,
+                  "all section decks and the session deck" if not problems
+                  else "; ".join(problems), "deckkit build"),
+            Check("offline assets", not assets,
+                  "reveal.js, MathJax and the theme are in build/html/assets" if not assets
+                  else f"missing or damaged: {', '.join(assets)}", "deckkit build")]
 
 
 def check_demo_times(project: Project) -> list[Check]:

@@ -5,6 +5,7 @@ slideshow never touches decks/; Ctrl-C shuts the server and its kernels down."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -12,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import webbrowser
@@ -63,10 +65,23 @@ def write_presented_copy(project: Project, section: str | None) -> Path:
     return write_atomic(project.build.present(name), nbformat.writes(nb))
 
 
-def server_command(project: Project, port: int, token: str) -> list[str]:
+def ensure_port_free(port: int) -> None:
+    """A taken port is reported at once (Jupyter would otherwise move to another port)."""
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            raise DeckError(f"port {port} on 127.0.0.1 is taken",
+                            fix="choose another --port, or leave --port out to use a free one"
+                            ) from None
+
+
+def server_command(project: Project, port: int) -> list[str]:
+    """The server's command line.  It holds no secret: the token travels in the environment
+    (JUPYTER_TOKEN), so `ps` does not show it to other users."""
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-           f"--port={port}", f"--ServerApp.root_dir={project.root}",
-           f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
+           f"--port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={project.root}",
+           "--ServerApp.open_browser=False"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # lets root start the server; the token still guards it
     return cmd
@@ -104,6 +119,8 @@ class Presenter:
             raise DeckError("presenting needs jupyterlab-rise", fix="pip install jupyterlab "
                             "jupyterlab-rise (or bash scripts/setup.sh)") from None
         self.project = project
+        if port:
+            ensure_port_free(port)
         self.notebook = write_presented_copy(project, section)
         self.port = port or free_port()
         self.token = secrets.token_urlsafe(24)
@@ -114,8 +131,9 @@ class Presenter:
         self.proc = None
 
     def start(self) -> str:
+        env = dict(os.environ, JUPYTER_TOKEN=self.token)
         with open(self.log, "w", encoding="utf-8") as log:
-            self.proc = subprocess.Popen(server_command(self.project, self.port, self.token),
+            self.proc = subprocess.Popen(server_command(self.project, self.port), env=env,
                                          stdout=log, stderr=subprocess.STDOUT,
                                          cwd=self.project.root, start_new_session=True)
         wait_ready(self.port, self.token, self.proc)
@@ -124,13 +142,27 @@ class Presenter:
     def stop(self) -> None:
         """Shut the server and every kernel down (SIGTERM lets Jupyter stop its kernels).
         Presenting only ever wrote the copy under build/present/: decks/ is not touched."""
-        if self.proc and self.proc.poll() is None:
+        import psutil
+
+        if self.proc is None:
+            return
+        try:  # the kernels too: whatever the server started, even in sessions of their own
+            tree = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.Error:
+            tree = []
+        if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        _, left = psutil.wait_procs(tree, timeout=5)
+        for process in left:
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
 
 
 @dataclass
@@ -143,21 +175,42 @@ class PresentResult:
 
 def present(project: Project, section: str | None, port: int | None, open_browser: bool,
             say: Callable[[str], None] = print) -> PresentResult:
-    """Run the slideshow until Ctrl-C or until the server exits; always stops the server."""
+    """Run the slideshow until Ctrl-C, SIGTERM or SIGHUP (a closed terminal), or until the
+    server exits; every way out stops the server and its kernels."""
     presenter = Presenter(project, section, port)
     say(f"starting JupyterLab on 127.0.0.1:{presenter.port} (log: {presenter.log})")
-    url = presenter.start()
-    say(f"slideshow at {url}")
-    say("in the slideshow: Space/arrows move, Shift+Enter runs a cell, , hides buttons;"
-        " Ctrl-C here stops the server")
-    if open_browser:
-        webbrowser.open(url)
     interrupted = False
+    with _signals_as_interrupts():
+        try:
+            url = presenter.start()
+            say(f"slideshow at {url}")
+            say("in the slideshow: Space/arrows move, Shift+Enter runs a cell, , hides buttons;"
+                " Ctrl-C here stops the server")
+            if open_browser:
+                webbrowser.open(url)
+            presenter.proc.wait()
+        except KeyboardInterrupt:
+            interrupted = True
+            say("shutting down the server and its kernels")
+        finally:
+            presenter.stop()
+    return PresentResult(presenter.url, presenter.notebook, interrupted,
+                         presenter.proc.returncode if presenter.proc else None)
+
+
+@contextlib.contextmanager
+def _signals_as_interrupts():
+    """SIGTERM and SIGHUP end presenting the way Ctrl-C does (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        presenter.proc.wait()
-    except KeyboardInterrupt:
-        interrupted = True
-        say("shutting down the server and its kernels")
+        yield
     finally:
-        presenter.stop()
-    return PresentResult(url, presenter.notebook, interrupted, presenter.proc.returncode)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,27 +1,61 @@
 """The student package, build/share/: the offline HTML decks and the session PDF without
-speaker notes or solutions, and the exercise notebooks with their solution cells removed."""
+speaker notes or solutions, and the exercise notebooks with their solutions removed.
+
+The package is built aside (build/.share-staging), verified — no line of a withheld slide or
+cell and no speaker note in any page or exercise — and only then swapped in, so a failed share
+leaves the previous good package as it was."""
 
 from __future__ import annotations
 
+import html
+import os
+import re
 import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 
+from ..errors import DeckError, Finding
 from ..model.committed import strip_outputs
 from ..model.project import Project
-from ..output.layout import write_atomic
+from ..model.solutions import withheld_cells
+from ..output.layout import BuildLayout, write_atomic
 from ..steps.students import drop_tagged
 from .build import BuildResult, build_project
 
+DISTINCT = 12  # characters: shorter lines ("import torch") also appear where they are allowed
 
-def build_share(project: Project, pdf: bool = True, progress=lambda msg: None) -> BuildResult:
-    layout = project.build
-    shutil.rmtree(layout.share_dir, ignore_errors=True)  # nothing from an older build lingers
-    result = build_project(project, audience="student", progress=progress)
+
+@dataclass
+class ShareResult(BuildResult):
+    verified: list[str] = field(default_factory=list)   # what the share step checked, in words
+
+
+def build_share(project: Project, pdf: bool = True, progress=lambda msg: None) -> ShareResult:
+    final = project.build
+    staging = final.share_staging()
+    shutil.rmtree(staging.share_dir, ignore_errors=True)
+    if final.share_dir.is_dir():  # start from the old package: unchanged pages are not rewritten
+        shutil.copytree(final.share_dir, staging.share_dir, symlinks=True)
+    try:
+        result = _build(project, staging, pdf, progress)
+        if result.ok:
+            _swap(staging.share_dir, final.share_dir)
+            result.outputs = [final.share_dir / p.relative_to(staging.share_dir)
+                              for p in result.outputs]
+    finally:
+        shutil.rmtree(staging.share_dir, ignore_errors=True)
+    return result
+
+
+def _build(project: Project, layout: BuildLayout, pdf: bool, progress) -> ShareResult:
+    built = build_project(project, audience="student", progress=progress, layout=layout)
+    result = ShareResult(**vars(built))
     if not result.ok:
         return result
     for path in sorted(project.exercises_dir.glob("*.ipynb")):
-        nb = strip_outputs(drop_tagged(nbformat.read(str(path), as_version=4)))
+        nb = strip_outputs(drop_tagged(_read_exercise(path)))
         for cell in nb.cells:  # the starter is for students to run once they fill it in
             tags = [t for t in cell.metadata.get("tags", []) if t != "skip-execution"]
             cell.metadata["tags"] = tags
@@ -32,7 +66,91 @@ def build_share(project: Project, pdf: bool = True, progress=lambda msg: None) -
         progress("share: printing the student PDF")
         result.outputs.append(print_pdf(layout.page("session", "student"), layout.share_pdf))
     result.outputs.append(write_atomic(layout.share_readme, README))
+    found, result.verified = verify_package(project, layout)
+    result.findings += found
     return result
+
+
+def _read_exercise(path: Path):
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # nbformat raises several types for bad input
+        raise DeckError(f"not a readable notebook ({' '.join(str(exc).split())[:160]})",
+                        where=f"exercises/{path.name}",
+                        fix="restore it from git or re-save it in Jupyter") from None
+
+
+def _swap(new: Path, final: Path) -> None:
+    old = final.with_name(f".share-old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+MARKUP = re.compile(r"[*`_|]+")
+
+
+def _plain(text: str) -> str:
+    """Text as compared: markdown emphasis and code marks dropped, whitespace collapsed (a
+    note may repeat a slide's sentence that the slide wraps or sets in bold)."""
+    return " ".join(MARKUP.sub("", text).split())
+
+
+def _distinct_lines(sources) -> set[str]:
+    return {_plain(line) for s in sources for line in s.splitlines()
+            if len(_plain(line)) >= DISTINCT}
+
+
+def _page_text(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return _plain(html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+def verify_package(project: Project, layout: BuildLayout) -> tuple[list[Finding], list[str]]:
+    """Look for what must not be there: every distinctive line of a withheld slide or cell, and
+    of the speaker notes, searched in every student page and exercise.  Lines that also stand
+    (whole or as part of a line) in what students are allowed to see are not evidence."""
+    resolved = project.resolve()
+    withheld, allowed, notes = [], [], []
+    for record in resolved.records:
+        gone = withheld_cells(record.nb)
+        for i, cell in enumerate(record.nb.cells):
+            (withheld if i in gone else allowed).append(cell.source)
+        if record.notes:
+            notes += [n.body for n in record.notes.slides]
+    for path in sorted(project.exercises_dir.glob("*.ipynb")):
+        nb = _read_exercise(path)
+        gone = withheld_cells(nb)
+        for i, cell in enumerate(nb.cells):
+            (withheld if i in gone else allowed).append(cell.source)
+    visible = _plain("\n".join(allowed))  # a line found in what students may see proves nothing
+    secrets = {kind: {line for line in _distinct_lines(sources) if line not in visible}
+               for kind, sources in (("solution", withheld), ("speaker notes", notes))}
+    files = sorted(layout.html_dir("student").glob("*.slides.html"))
+    files += sorted((layout.share_dir / "exercises").glob("*.ipynb"))
+    findings = []
+    for path in files:
+        text = _page_text(path) if path.suffix == ".html" else _plain("\n".join(
+            c.source for c in nbformat.read(str(path), as_version=4).cells))
+        raw = path.read_text(encoding="utf-8")
+        if 'class="notes"' in raw:
+            findings.append(Finding(_shown(path, layout), "share-leak",
+                                    "holds a speaker-notes block; the student package must not"))
+        for kind, lines in secrets.items():
+            leaked = sorted(line for line in lines if line in text)
+            if leaked:
+                findings.append(Finding(_shown(path, layout), "share-leak",
+                                        f"holds {len(leaked)} line(s) of {kind}, e.g. "
+                                        f'"{leaked[0][:60]}"; the package was not published'))
+    verified = [f"{len(files)} page(s) and exercise(s) searched for "
+                f"{len(secrets['solution'])} solution line(s) and {len(secrets['speaker notes'])} "
+                "speaker-note line(s): none found" if not findings else "leaks found"]
+    return findings, verified
+
+
+def _shown(path: Path, layout: BuildLayout) -> str:
+    return f"build/share/{path.relative_to(layout.share_dir).as_posix()}"
 
 
 README = """Neural Networks: NumPy -> PyTorch — the session's slides and exercise.

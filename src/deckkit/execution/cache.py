@@ -143,8 +143,22 @@ def export_key(exec_key: str, nb, notes_text: str, title: str) -> str:
                    environment_fingerprint())
 
 
+def content_digest(target: Path) -> str | None:
+    """sha256 of a file, or of every file below a folder (paths included); None if absent."""
+    target = Path(target)
+    if target.is_file():
+        return hashlib.sha256(target.read_bytes()).hexdigest()
+    if target.is_dir():
+        return digest(*(f"{p.relative_to(target).as_posix()}:"
+                        f"{hashlib.sha256(p.read_bytes()).hexdigest()}"
+                        for p in sorted(target.rglob("*")) if p.is_file()))
+    return None
+
+
 class Stamps:
-    """Which key produced each file under build/: lets a no-change build skip rewriting."""
+    """Which key produced each output under build/, and a digest of what was written: a
+    no-change build skips rewriting, and an output that was damaged or deleted since (a
+    truncated page, a missing asset) is found and rebuilt, never trusted."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -152,12 +166,23 @@ class Stamps:
             self.data = json.loads(self.path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             self.data = {}
+        if not isinstance(self.data, dict):
+            self.data = {}
 
     def fresh(self, target: Path, key: str) -> bool:
-        return target.exists() and self.data.get(str(target.name)) == key
+        entry = self.data.get(Path(target).name)
+        return (isinstance(entry, dict) and entry.get("key") == key
+                and entry.get("content") is not None
+                and entry.get("content") == content_digest(target))
+
+    def intact(self, target: Path) -> bool:
+        """The output is there and is what the build wrote (whatever key made it)."""
+        entry = self.data.get(Path(target).name)
+        return isinstance(entry, dict) and entry.get("content") is not None and entry.get(
+            "content") == content_digest(target)
 
     def mark(self, target: Path, key: str) -> None:
-        self.data[str(target.name)] = key
+        self.data[Path(target).name] = {"key": key, "content": content_digest(target)}
 
     def save(self) -> None:
         write_atomic(self.path, json.dumps(self.data, indent=1, sort_keys=True))

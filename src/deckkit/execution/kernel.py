@@ -42,16 +42,22 @@ def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT
     def on_start(cell, cell_index, **_):
         current["index"] = cell_index
 
+    sweeper = ProcessSweeper()
     client = NotebookClient(
         nb, timeout=timeout, kernel_name=kernel_name, record_timing=True,
         resources={"metadata": {"path": str(cwd)}}, on_cell_start=on_start,
+        on_notebook_start=lambda **_: sweeper.watch(client),
+        on_cell_executed=sweeper.snapshot, on_notebook_error=sweeper.snapshot,
         # keep ipykernel's start-up warnings out of the build's progress output
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
     started = time.perf_counter()
     finding = None
     try:
-        client.execute(env=dict(os.environ, DECKKIT_BUILD="1", **(env or {})))
+        try:
+            client.execute(env=dict(os.environ, DECKKIT_BUILD="1", **(env or {})))
+        finally:
+            stray = sweeper.sweep()
     except NoSuchKernel:
         raise DeckError(f'no Jupyter kernel "{kernel_name}"', where=display,
                         fix="install ipykernel in this environment (pip install ipykernel)") from None
@@ -73,7 +79,74 @@ def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT
     result = Execution(nb=nb, seconds=time.perf_counter() - started)
     if finding:
         result.findings.append(finding)
+    if stray:
+        result.findings.append(Finding(
+            display, "stray-process", f"its cells left {len(stray)} process(es) running "
+            f"({', '.join(stray[:3])}); deckkit stopped them — wait for or stop what a cell "
+            "starts", severity="warning"))
     return result
+
+
+class ProcessSweeper:
+    """Everything the kernel started, seen after every cell: once the kernel is shut down,
+    whatever of it still runs (a server, a process started in a session of its own) is
+    stopped, so no build leaves processes behind."""
+
+    def __init__(self):
+        self.kernel = None
+        self.seen: dict[int, object] = {}
+
+    def watch(self, client) -> None:
+        import psutil
+
+        process = getattr(getattr(client.km, "provisioner", None), "process", None)
+        pid = getattr(process, "pid", None)
+        try:
+            self.kernel = psutil.Process(pid) if pid else None
+        except psutil.Error:
+            self.kernel = None
+
+    def snapshot(self, **_) -> None:
+        import psutil
+
+        if self.kernel is None:
+            return
+        try:
+            for child in self.kernel.children(recursive=True):
+                self.seen.setdefault(child.pid, child)
+        except psutil.Error:
+            pass
+
+    def sweep(self, settle: float = 1.5, grace: float = 3.0) -> list[str]:
+        """Stop what is still running once the kernel is gone (helpers that end with their
+        kernel, such as torch.compile's workers, get ``settle`` seconds to do so); returns the
+        names of what had to be stopped ("sleep 300")."""
+        import psutil
+
+        self.snapshot()
+        alive = []
+        for process in self.seen.values():
+            try:
+                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(process)
+            except psutil.Error:
+                continue
+        if alive:
+            _, alive = psutil.wait_procs(alive, timeout=settle)
+        names = []
+        for process in alive:
+            try:
+                names.append(" ".join(process.cmdline()[:2]) or process.name())
+                process.terminate()
+            except psutil.Error:
+                continue
+        _, left = psutil.wait_procs(alive, timeout=grace)
+        for process in left:
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
+        return names
 
 
 def failure_place(traceback: str, source: str) -> str:

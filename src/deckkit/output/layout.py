@@ -15,9 +15,11 @@ AUDIENCES = ("presenter", "student")
 
 @dataclass(frozen=True)
 class BuildLayout:
-    """Paths under ``root`` (a project's build/).  Nothing here touches the disk."""
+    """Paths under ``root`` (a project's build/).  Nothing here touches the disk.
+    ``share`` moves the student package elsewhere (a staging folder while it is built)."""
 
     root: Path
+    share: Path | None = None
 
     # -- HTML decks: build/html for the presenter, build/share/html for students
     def html_dir(self, audience: str = "presenter") -> Path:
@@ -97,7 +99,11 @@ class BuildLayout:
     # -- the student package
     @property
     def share_dir(self) -> Path:
-        return self.root / "share"
+        return self.share or self.root / "share"
+
+    def share_staging(self) -> BuildLayout:
+        """The same layout with the student package built aside, swapped in when complete."""
+        return BuildLayout(self.root, self.root / ".share-staging")
 
     def share_exercise(self, name: str) -> Path:
         return self.share_dir / "exercises" / name

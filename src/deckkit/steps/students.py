@@ -1,13 +1,15 @@
-"""The student version of a deck: cells tagged solution or instructor are left out."""
+"""The student version of a deck: solution and instructor-only slides and cells left out
+(what counts as one: model/solutions.py)."""
 
 from __future__ import annotations
 
-STUDENT_DROPS = frozenset({"solution", "instructor"})
+from ..model.solutions import STUDENT_DROPS, withheld_cells
 
 
 def drop_tagged(nb, tags=STUDENT_DROPS):
-    """``nb`` without the cells carrying any of ``tags`` (changed in place and returned)."""
-    nb.cells = [c for c in nb.cells if not set(tags) & set(c.metadata.get("tags", []))]
+    """``nb`` without its withheld slides and cells (changed in place and returned)."""
+    gone = withheld_cells(nb, tags)
+    nb.cells = [c for i, c in enumerate(nb.cells) if i not in gone]
     return nb
 
 
