@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import DeckError, Finding
-from .execution.kernel import DEFAULT_TIMEOUT
+from .execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 
 
 def _progress(message: str) -> None:
@@ -35,7 +36,8 @@ def cmd_build(args) -> int:
 
     project = _project(args)
     result = build_project(project, timeout=args.timeout, workers=args.workers,
-                           use_cache=not args.no_cache, progress=_progress)
+                           use_cache=not args.no_cache, progress=_progress,
+                           max_output_mb=args.max_output_mb)
     status = _report(result.findings)
     for out in result.outputs:
         print(out)
@@ -66,7 +68,8 @@ def cmd_check(args) -> int:
     from .commands.check import check_project
 
     findings = check_project(_project(args), execute=args.execute, timeout=args.timeout,
-                             progress=_progress, workers=args.workers)
+                             progress=_progress, workers=args.workers,
+                             max_output_mb=args.max_output_mb)
     status = _report(findings)
     if status == 0:
         _progress("all decks pass" + (" (every code cell ran)" if args.execute else ""))
@@ -204,6 +207,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     b.add_argument("--workers", type=int, help="decks executed at once (default: one per core)")
     b.add_argument("--no-cache", action="store_true", help="re-execute every deck")
+    b.add_argument("--max-output-mb", type=float, default=DEFAULT_MAX_OUTPUT_MB,
+                   help="output kept per cell, in MB (default %(default)s); the rest is dropped")
     b.add_argument("--pdf", action="store_true",
                    help="also print build/pdf/: one PDF per deck, the session and a handout")
     b.set_defaults(func=cmd_build)
@@ -212,6 +217,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--execute", action="store_true", help="also run every code cell")
     c.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     c.add_argument("--workers", type=int, help="decks executed at once (default: one per core)")
+    c.add_argument("--max-output-mb", type=float, default=DEFAULT_MAX_OUTPUT_MB,
+                   help="output kept per cell, in MB (default %(default)s)")
     c.set_defaults(func=cmd_check)
 
     n = sub.add_parser("notes", help="print the run sheet: clock, budgets, questions, demo times")
@@ -246,16 +253,40 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_CANNOT_RUN, EXIT_INTERNAL = 0, 1, 2, 70
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit codes: 0 clean, 1 findings, 2 the command could not run (bad usage, no project,
+    an unwritable build/ …; the message says the fix), 70 an internal error in deckkit itself
+    (a bug: set DECKKIT_DEBUG=1 for the traceback), 130 interrupted."""
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except DeckError as exc:
         print(f"deckkit: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_CANNOT_RUN
     except KeyboardInterrupt:
         print("deckkit: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in deckkit: say so plainly, keep the traceback opt-in
+        if os.environ.get("DECKKIT_DEBUG"):
+            raise
+        where = _innermost(exc)
+        print(f"deckkit: internal error: {type(exc).__name__}: {exc} ({where}). This is a bug in "
+              "deckkit, not in your decks; run again with DECKKIT_DEBUG=1 for the traceback and "
+              "report it", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _innermost(exc: BaseException) -> str:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "no traceback"
+    last = frames[-1]
+    return f"{Path(last.filename).name}:{last.lineno}"
 
 
 if __name__ == "__main__":

@@ -112,3 +112,17 @@ def test_the_share_step_finds_a_leak_and_refuses_to_publish(tmp_path, monkeypatc
     result = build_share(Project(root), pdf=False)
     assert "share-leak" in [f.code for f in result.findings]
     assert not (root / "build/share").exists()
+
+
+def test_script_in_a_slide_runs_for_the_presenter_but_not_in_the_student_package(tmp_path):
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells.append(md(
+        '<script>evil0()</script><img src="a.png" onerror="evil1()">'
+        '[click](javascript:evil2()) <a href="javascript:evil3()">me</a> on the slide'))
+    root = write_project(tmp_path, decks)
+    warnings = [f for f in check_project(Project(root)) if f.code == "active-content"]
+    assert [(w.severity, w.cell) for w in warnings] == [("warning", 3)]
+    assert build_share(Project(root), pdf=False).ok
+    page = (root / "build/share/html/B_agenda.slides.html").read_text()
+    assert "evil" not in page and "onerror" not in page and "javascript:" not in page
+    assert "on the slide" in page and 'src="a.png"' in page

@@ -89,3 +89,36 @@ def test_merged_session_keeps_section_order_and_opens_each_section_on_a_new_slid
     assert first_b.metadata["slideshow"]["slide_type"] == "slide"
     assert b.cells[0].metadata["slideshow"]["slide_type"] == "-"  # input left alone
     assert merged.metadata["title"] == "Talk"
+
+
+def test_a_diagram_over_mermaids_size_limit_is_a_finding_not_an_error_picture(resolved):
+    from deckkit.steps import mermaid
+
+    ctx = ctx_for(resolved, "B")
+    nb = copy.deepcopy(ctx.record.nb)
+    nb.cells[3].source = "```mermaid\nflowchart LR\n  A[\"" + "x" * 60_000 + "\"] --> B\n```"
+    out, findings = mermaid.render_diagrams(nb, ctx)
+    assert [(f.code, f.cell) for f in findings] == [("mermaid", 3)]
+    assert "over mermaid's limit of 50,000" in findings[0].message
+    assert "data:image/svg+xml" not in out.cells[3].source
+
+
+def test_a_diagram_that_takes_too_long_is_stopped_and_reported(resolved, monkeypatch):
+    import time
+
+    from deckkit.steps import mermaid
+
+    ctx = ctx_for(resolved, "B")
+    nb = copy.deepcopy(ctx.record.nb)
+    nb.cells[3].source = ("```mermaid\nflowchart LR\n"
+                          + "\n".join(f"  N{i} --> N{i + 1}" for i in range(120)) + "\n```")
+    monkeypatch.setattr(mermaid, "RENDER_TIMEOUT", 1.0)
+    started = time.monotonic()
+    _, findings = mermaid.render_diagrams(nb, ctx)
+    assert time.monotonic() - started < 10
+    assert [f.code for f in findings] == ["mermaid"] and "longer than 1 s" in findings[0].message
+    # the renderer was restarted: the next diagram draws again (with the usual time limit)
+    monkeypatch.setattr(mermaid, "RENDER_TIMEOUT", 30.0)
+    nb.cells[3].source = "```mermaid\nflowchart LR\n  P --> Q\n```"
+    _, findings = mermaid.render_diagrams(nb, ctx)
+    assert findings == []

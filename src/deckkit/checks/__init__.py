@@ -7,6 +7,8 @@ from ..model.session import Session
 from .budgets import cell_timings, over_budget
 from .lint import lint_deck
 from .notes_match import check_notes
+from .offline import check_offline
+from .scripts import check_scripts
 from .sections import check_session
 from .solutions import check_solutions
 
@@ -14,8 +16,10 @@ from .solutions import check_solutions
 def check_record(record: DeckRecord, session: Session) -> list[Finding]:
     """Everything about one deck that can be checked without running its code or rendering
     its diagrams."""
-    return lint_deck(record.deck, session) + check_notes(record) + check_solutions(record.deck)
+    return (lint_deck(record.deck, session) + check_notes(record) + check_solutions(record.deck)
+            + check_offline(record.deck.nb, record.display, outputs=False)
+            + check_scripts(record.deck))
 
 
-__all__ = ["cell_timings", "check_notes", "check_record", "check_session", "check_solutions",
-           "lint_deck", "over_budget"]
+__all__ = ["cell_timings", "check_notes", "check_offline", "check_record", "check_session",
+           "check_solutions", "lint_deck", "over_budget"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 
 from ..errors import Finding
@@ -19,6 +21,7 @@ def lint_deck(deck: Deck, session: Session) -> list[Finding]:
     for index, cell in enumerate(deck.nb.cells):
         findings += _check_cell(deck, index, cell)
     findings += _check_section(deck, session)
+    findings += _check_metadata(deck)
     if not findings:  # the specific problems first; then anything else RISE/Jupyter changed
         findings += _check_normalised(deck, session)
     return findings
@@ -33,6 +36,56 @@ def _check_normalised(deck: Deck, session: Session) -> list[Finding]:
         return [Finding(deck.display, "not-normalised",
                         "metadata differs from the committed form (RISE or Jupyter rewrote it "
                         "when saving); run `deckkit clean`")]
+    return []
+
+
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def _check_metadata(deck: Deck) -> list[Finding]:
+    """What the build relies on, checked before any code runs: metadata.deckkit of the deck
+    (inputs, exclusive) and of each cell (key), and an installed kernel."""
+    out = []
+    raw = deck.nb.metadata.get("deckkit", {})
+    if not isinstance(raw, dict):
+        out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit is "
+                           f"{type(raw).__name__}; it must be a mapping such as "
+                           '{"section": "C"}'))
+    inputs = deck.meta.get("inputs", [])
+    if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
+        out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.inputs is "
+                           f"{inputs!r}; list the files the deck's code reads, relative to the "
+                           'deck, e.g. ["data/words.csv"]'))
+    else:
+        for name in inputs:
+            if not (deck.path.parent / name).is_file():
+                out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.inputs "
+                                   f"names {name!r}, which is not a file next to the deck"))
+    exclusive = deck.meta.get("exclusive", False)
+    if not isinstance(exclusive, bool):
+        out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.exclusive is "
+                           f"{exclusive!r}; use true or false"))
+    for index, cell in enumerate(deck.nb.cells):
+        meta = cell.get("metadata", {}).get("deckkit", {})
+        if not isinstance(meta, dict):
+            out.append(Finding(deck.display, "deckkit-metadata", "the cell's metadata.deckkit "
+                               'must be a mapping such as {"key": "forward-pass"}', index,
+                               cell.get("source", "")))
+        elif "key" in meta and not (isinstance(meta["key"], str) and KEY.match(meta["key"])):
+            out.append(Finding(deck.display, "slide-key", f"key {meta['key']!r} cannot name "
+                               "notes: use ASCII letters, digits, - and _ (e.g. forward-pass)",
+                               index, cell.get("source", "")))
+    out += _check_kernel(deck)
+    return out
+
+
+def _check_kernel(deck: Deck) -> list[Finding]:
+    from jupyter_client.kernelspec import find_kernel_specs
+
+    name = (deck.nb.metadata.get("kernelspec") or {}).get("name", "python3")
+    if name not in find_kernel_specs() and name != "python3":  # python3: ipykernel's own
+        return [Finding(deck.display, "kernel", f'needs the Jupyter kernel "{name}", which is not '
+                        "installed here; set the notebook's kernel to Python 3 (python3)")]
     return []
 
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checks import cell_timings, over_budget
+from ..checks import cell_timings, check_offline, over_budget
 from ..errors import Finding, is_ok
 from ..execution.cache import (
     EXPORT_SIDE,
@@ -27,7 +27,7 @@ from ..execution.cache import (
     execution_key,
     export_key,
 )
-from ..execution.kernel import DEFAULT_TIMEOUT
+from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 from ..execution.parallel import Job, run_jobs
 from ..model.project import DeckRecord, Project
 from ..output import export
@@ -54,13 +54,14 @@ class BuildResult:
 
 def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int | None = None,
                   use_cache: bool = True, progress=lambda msg: None,
-                  audience: str = "presenter", layout: BuildLayout | None = None) -> BuildResult:
+                  audience: str = "presenter", layout: BuildLayout | None = None,
+                  max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> BuildResult:
     """``audience="student"`` writes build/share/html/: no speaker notes, no solution or
     instructor slides, no run sheet — from the same (cached) executions.  ``layout`` overrides
     where outputs go (the share command builds its package aside)."""
     result = BuildResult()
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
-    prepared = prepare(project, trace)
+    prepared = prepare(project, trace, progress)
     result.findings = prepared.findings
     if not result.ok:
         return result  # never execute or export a deck that does not pass the static checks
@@ -75,7 +76,7 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
 
     records = prepared.resolved.records
     keys = _execute(project, records, prepared.notebooks, timeout, workers, use_cache, result,
-                    progress)
+                    progress, max_output_mb)
     parts, page_keys, timings = [], [], {}
     for i, record in enumerate(records, 1):
         if record.name not in keys:
@@ -84,6 +85,10 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
         step = f"[{i}/{len(records)}] {record.name}"
         timings[record.name] = cell_timings(prepared.notebooks[record.name])
         result.findings += over_budget(record.display, timings[record.name], record.budgets)
+        offline = check_offline(prepared.notebooks[record.name], record.display, markdown=False)
+        if offline:  # an output that loads from the network: the page would not work offline
+            result.findings += offline
+            continue
         nb, found = run_steps(prepared.notebooks[record.name], ctx, FINISH[audience],
                               copy_first=False, trace=trace)
         result.findings += found
@@ -130,7 +135,7 @@ def _export_session(layout, title, parts, keys, audience, stamps, result, progre
 
 
 def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeout, workers,
-             use_cache, result: BuildResult, progress) -> dict[str, str]:
+             use_cache, result: BuildResult, progress, max_output_mb) -> dict[str, str]:
     """Fill each deck's working notebook with its outputs, from the cache where possible, the
     rest run in parallel (execution/parallel.py).  Returns the execution key of every deck
     that has its outputs."""
@@ -152,7 +157,8 @@ def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeo
         else:
             jobs.append(Job(record.name, record.display, nb, record.deck.path.parent,
                             record.exclusive, number))
-    for job, execution in run_jobs(jobs, timeout, workers, progress, total=len(records)):
+    for job, execution in run_jobs(jobs, timeout, workers, progress, total=len(records),
+                                   max_output_mb=max_output_mb):
         result.findings += execution.findings
         if execution.ok:
             cache.store(job.name, keys[job.name], execution.nb)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..checks import check_record, check_session, over_budget
+from ..checks import check_offline, check_record, check_session, over_budget
 from ..errors import Finding
-from ..execution.kernel import DEFAULT_TIMEOUT
+from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 from ..execution.parallel import Job, run_jobs
+from ..model.deck import DECK_NAME, NAMING_RULE, read_deck
 from ..model.project import Project, Resolved
 from ..output.layout import BuildLayout
 from ..output.runsheet import load_timings
@@ -31,19 +32,50 @@ class Prepared:
     findings: list[Finding] = field(default_factory=list)
 
 
-def prepare(project: Project, trace: Trace | None = None) -> Prepared:
+def prepare(project: Project, trace: Trace | None = None, progress=None) -> Prepared:
     resolved = project.resolve()
     session = resolved.session
     out = Prepared(resolved, findings=list(resolved.findings))
     out.findings += check_session(project.deck_paths(), session)
+    out.findings += _misnamed(project) + _exercises(project)
     for record in resolved.records:
         if trace:
             trace(record.name, "check")
         out.findings += check_record(record, session)
-        ctx = DeckContext(record, session, diagram_cache=project.build.mermaid_cache)
+        ctx = DeckContext(record, session, diagram_cache=project.build.mermaid_cache,
+                          progress=progress)
         out.notebooks[record.name], found = run_steps(record.nb, ctx, PREPARE, trace=trace)
         out.findings += found
     return out
+
+
+def _misnamed(project: Project) -> list[Finding]:
+    """Notebooks in decks/ that are not decks by name: say the rule, not "no deck"."""
+    return [Finding(f"decks/{p.name}", "deck-name", f"is not read as a deck: {NAMING_RULE}")
+            for p in sorted(project.decks_dir.glob("*.ipynb")) if not DECK_NAME.match(p.name)]
+
+
+def _exercises(project: Project) -> list[Finding]:
+    """The exercise notebooks `deckkit share` hands out: readable, valid, offline."""
+    import nbformat
+
+    from ..errors import DeckError
+
+    findings = []
+    for path in sorted(project.exercises_dir.glob("*.ipynb")):
+        display = f"exercises/{path.name}"
+        try:
+            nb = read_deck(path).nb
+            nbformat.validate(nb)
+        except DeckError as exc:
+            findings.append(Finding.from_error(exc, "unreadable"))
+            continue
+        except nbformat.ValidationError as exc:
+            findings.append(Finding(display, "invalid-nbformat", f"does not follow nbformat 4 "
+                                    f"({str(exc).splitlines()[0]}); re-save it in Jupyter"))
+            continue
+        findings += check_offline(nb, display)
+    return findings
 
 
 def timing_warnings(resolved: Resolved, layout: BuildLayout) -> list[Finding]:
@@ -57,12 +89,15 @@ def timing_warnings(resolved: Resolved, layout: BuildLayout) -> list[Finding]:
 
 
 def check_project(project: Project, execute: bool = False, timeout: int = DEFAULT_TIMEOUT,
-                  progress=None, workers: int | None = None) -> list[Finding]:
-    prepared = prepare(project)
+                  progress=None, workers: int | None = None,
+                  max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> list[Finding]:
+    prepared = prepare(project, progress=progress)
     findings = prepared.findings + timing_warnings(prepared.resolved, project.build)
     if execute:
         jobs = [Job(r.name, r.display, prepared.notebooks[r.name], r.deck.path.parent,
                     r.exclusive) for r in prepared.resolved.records]
-        for _, execution in run_jobs(jobs, timeout, workers, progress or (lambda m: None)):
+        for job, execution in run_jobs(jobs, timeout, workers, progress or (lambda m: None),
+                                       max_output_mb=max_output_mb):
             findings += execution.findings
+            findings += check_offline(execution.nb, job.display, markdown=False)
     return findings

@@ -32,8 +32,8 @@ def digest(*parts: str | bytes) -> str:
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # What a deck's cells can import or what decides how they run: a change here re-executes decks.
-NOTEBOOK_SIDE = ("demos", "agenda.py", "figures.py", "model/session.py", "errors.py",
-                 "execution/kernel.py", "execution/parallel.py")
+NOTEBOOK_SIDE = ("demos", "agenda.py", "figures.py", "model/session.py", "model/files.py",
+                 "errors.py", "execution/kernel.py", "execution/parallel.py")
 # What turns an executed notebook into pages: a change here re-exports, never re-executes.
 EXPORT_SIDE = ("output", "steps", "model", "templates")
 
@@ -164,7 +164,7 @@ class Stamps:
         self.path = Path(path)
         try:
             self.data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+        except (OSError, ValueError):  # none yet, damaged, or build/ is not a folder
             self.data = {}
         if not isinstance(self.data, dict):
             self.data = {}

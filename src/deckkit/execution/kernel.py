@@ -17,6 +17,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from ..errors import DeckError, Finding, is_ok
 
 DEFAULT_TIMEOUT = 120  # seconds per cell
+DEFAULT_MAX_OUTPUT_MB = 10  # per cell: a page must stay small enough to open and to print
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_FRAME = re.compile(r"^Cell In\s*\[\d*\],\s*line (\d+)")
 FILE_FRAME = re.compile(r"^File (\S.*?):(\d+)(?:, in (\w+))?")
@@ -34,16 +35,18 @@ class Execution:
 
 
 def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT,
-                     kernel_name: str = "python3", env: dict | None = None) -> Execution:
+                     kernel_name: str = "python3", env: dict | None = None,
+                     max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> Execution:
     """Run every code cell of ``nb`` in place (tags skip-execution / raises-exception honoured);
-    the caller passes its own copy.  ``env`` adds variables to the kernel's environment."""
+    the caller passes its own copy.  ``env`` adds variables to the kernel's environment; a
+    cell's output beyond ``max_output_mb`` is dropped as it arrives and the cell reported."""
     current = {"index": None}
 
     def on_start(cell, cell_index, **_):
         current["index"] = cell_index
 
     sweeper = ProcessSweeper()
-    client = NotebookClient(
+    client = CappedClient(
         nb, timeout=timeout, kernel_name=kernel_name, record_timing=True,
         resources={"metadata": {"path": str(cwd)}}, on_cell_start=on_start,
         on_notebook_start=lambda **_: sweeper.watch(client),
@@ -51,6 +54,7 @@ def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT
         # keep ipykernel's start-up warnings out of the build's progress output
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
+    client.max_output_bytes = int(max_output_mb * 1e6)
     started = time.perf_counter()
     finding = None
     try:
@@ -79,12 +83,51 @@ def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT
     result = Execution(nb=nb, seconds=time.perf_counter() - started)
     if finding:
         result.findings.append(finding)
+    for index in sorted(client.capped):
+        result.findings.append(Finding(
+            display, "output-too-large", f"printed more than {max_output_mb:g} MB; the rest of "
+            "its output was dropped (the page says so) — print less, or raise --max-output-mb",
+            index, nb.cells[index].source, severity="warning"))
     if stray:
         result.findings.append(Finding(
             display, "stray-process", f"its cells left {len(stray)} process(es) running "
             f"({', '.join(stray[:3])}); deckkit stopped them — wait for or stop what a cell "
             "starts", severity="warning"))
     return result
+
+
+class CappedClient(NotebookClient):
+    """nbclient with a ceiling on each cell's output, applied as messages arrive, so a cell
+    that prints hundreds of megabytes costs neither the memory nor the page."""
+
+    max_output_bytes = int(DEFAULT_MAX_OUTPUT_MB * 1e6)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capped: set[int] = set()
+        self._sizes: dict[int, int] = {}
+
+    def output(self, outs, msg, display_id, cell_index):
+        if self.clear_before_next_output:  # the delayed clear empties the cell first
+            self._sizes[cell_index] = 0
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(
+            len(v) if isinstance(v, str) else len(str(v)) for v in content.get("data", {}).values())
+        total = self._sizes.get(cell_index, 0) + size
+        if total > self.max_output_bytes:
+            if cell_index not in self.capped:
+                self.capped.add(cell_index)
+                outs.append(nbformat.v4.new_output(
+                    "stream", name="stderr", text=f"[deckkit: output cut at "
+                    f"{self.max_output_bytes / 1e6:g} MB]\n"))
+            return None
+        self._sizes[cell_index] = total
+        return super().output(outs, msg, display_id, cell_index)
+
+    def clear_output(self, outs, msg, cell_index):
+        if not msg.get("content", {}).get("wait"):
+            self._sizes[cell_index] = 0
+        return super().clear_output(outs, msg, cell_index)
 
 
 class ProcessSweeper:

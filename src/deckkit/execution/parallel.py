@@ -8,7 +8,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .kernel import DEFAULT_TIMEOUT, Execution, execute_notebook
+from .kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT, Execution, execute_notebook
 
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
@@ -26,7 +26,8 @@ class Job:
 
 
 def run_jobs(jobs: list[Job], timeout: int = DEFAULT_TIMEOUT, workers: int | None = None,
-             progress=lambda msg: None, total: int | None = None) -> list[tuple[Job, Execution]]:
+             progress=lambda msg: None, total: int | None = None,
+             max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> list[tuple[Job, Execution]]:
     """(job, Execution) for every job, in the order given."""
     workers = max(1, workers or os.cpu_count() or 1)
     total = total or len(jobs)
@@ -37,7 +38,8 @@ def run_jobs(jobs: list[Job], timeout: int = DEFAULT_TIMEOUT, workers: int | Non
     def run(job: Job, env):
         note = " (alone, all threads)" if job.exclusive and len(jobs) > 1 else ""
         progress(f"[{job.number or jobs.index(job) + 1}/{total}] {job.name}: executing{note}")
-        return job, execute_notebook(job.nb, job.display, job.cwd, timeout, env=env)
+        return job, execute_notebook(job.nb, job.display, job.cwd, timeout, env=env,
+                                     max_output_mb=max_output_mb)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         runs = list(pool.map(lambda j: run(j, env), shared))

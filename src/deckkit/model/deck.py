@@ -10,8 +10,11 @@ from pathlib import Path
 import nbformat
 
 from ..errors import DeckError
+from .files import read_text
 
 DECK_NAME = re.compile(r"^([A-Z])_[A-Za-z0-9_]+\.ipynb$")
+NAMING_RULE = ("a deck's file name is its section letter, an underscore and a slug of ASCII "
+               "letters, digits and underscores, e.g. C_nn_basics.ipynb")
 
 
 @dataclass
@@ -50,16 +53,17 @@ def read_deck(path: Path) -> Deck:
     """Parse a deck; malformed JSON or nbformat becomes a DeckError naming the file and the fix."""
     path = Path(path)
     display = f"{path.parent.name}/{path.name}"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DeckError(f"cannot be read ({exc.strerror})", where=display,
-                        fix="check the file's permissions") from None
+    text = read_text(path, display)
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DeckError(f"not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})",
                         where=display, fix="restore it from git or re-save it in Jupyter") from None
+    version = raw.get("nbformat") if isinstance(raw, dict) else None
+    if isinstance(version, int) and version < 4:
+        raise DeckError(f"old notebook format (nbformat {version})", where=display,
+                        fix="upgrade it: open and save it in Jupyter, or run `jupyter nbconvert "
+                        f"--to notebook --inplace {path.name}`") from None
     try:
         nb = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as exc:  # nbformat raises several types for bad structure

@@ -11,6 +11,7 @@ import nbformat
 from ..errors import DeckError, Finding
 from ..output.layout import BuildLayout
 from .deck import Deck, deck_paths, read_deck
+from .files import read_text
 from .notes import SectionNotes, parse_notes
 from .session import Section, Session, load_session
 
@@ -119,7 +120,7 @@ class Project:
         path = self.notes_path(deck.name)
         text = notes = error = None
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path, f"speaker_notes/{path.name}")
             notes = parse_notes(text, path)
         except FileNotFoundError:
             error = DeckError("missing", where=f"speaker_notes/{path.name}",
@@ -128,6 +129,7 @@ class Project:
         except DeckError as exc:
             error = exc
         declared = deck.meta.get("inputs", [])
+        declared = [p for p in declared if isinstance(p, str)] if isinstance(declared, list) else []
         inputs = (self.decks_dir / "session.toml", *(deck.path.parent / p for p in declared))
         return DeckRecord(deck, section, path, text, notes, error, tuple(inputs))
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DeckError
+from .files import read_text
 
 SESSION_FILE = "session.toml"
 
@@ -49,7 +50,7 @@ def load_session(decks_dir: Path) -> Session:
     """Read and validate ``decks_dir/session.toml``; raise DeckError naming the fix."""
     path = Path(decks_dir) / SESSION_FILE
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path, str(path)))
     except FileNotFoundError:
         raise DeckError("not found; deckkit needs it to know the sections", where=str(path),
                         fix="run deckkit from the project root or pass --root") from None

@@ -25,7 +25,8 @@ def slide_starts(nb) -> list[int]:
 
 def slide_key(cell) -> str | None:
     meta = cell.get("metadata", {}).get("deckkit", {})
-    return meta.get("key") if isinstance(meta, dict) else None
+    key = meta.get("key") if isinstance(meta, dict) else None
+    return key if isinstance(key, str) else None  # other values are reported by the lint
 
 
 def slide_spans(nb) -> list[tuple[int, int]]:

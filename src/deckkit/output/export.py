@@ -56,8 +56,13 @@ def asset_sources() -> dict[str, Path]:
 
 def write_assets(html_dir: Path) -> Path:
     """Copy every asset into ``html_dir/assets``, swapping the whole folder in at the end."""
-    html_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".assets-", dir=html_dir))
+    from .layout import unwritable
+
+    try:
+        html_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".assets-", dir=html_dir))
+    except OSError as exc:
+        raise unwritable(html_dir / "assets", exc) from None
     try:
         for rel, src in asset_sources().items():
             if not src.exists():

@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import DeckError
+
 AUDIENCES = ("presenter", "student")
 
 
@@ -123,16 +125,35 @@ def atomic_path(path: Path):
     ``path`` (readable by all: built decks are meant to be shared), else removed.  For writers
     that want a file name (a browser printing a PDF); others use write_atomic."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise unwritable(path, exc) from None
     os.close(fd)
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename in (tmp, str(path)):
+            raise unwritable(path, exc) from None
         raise
+
+
+def unwritable(path: Path, exc: OSError) -> DeckError:
+    """A DeckError naming the output that cannot be written and how to make room for it."""
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None and blocker != path:
+        return DeckError(f"cannot be written: {blocker} is a file, not a folder", where=str(path),
+                         fix=f"remove or rename {blocker}; deckkit recreates it as a folder")
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        return DeckError("cannot be written: a folder stands in its place", where=str(path),
+                         fix="remove or rename that folder")
+    return DeckError(f"cannot be written ({exc.strerror or exc})", where=str(path),
+                     fix="make build/ writable by you, or delete it (deckkit rebuilds everything "
+                     "in it)")
 
 
 def write_atomic(path: Path, data: str | bytes) -> Path:

@@ -34,7 +34,7 @@ def load_timings(layout: BuildLayout) -> dict:
     """Cell timings of the last build by deck name ({} before the first build)."""
     try:
         return json.loads(layout.timings.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (OSError, ValueError):  # no build yet, or a damaged file: no timings
         return {}
 
 

@@ -34,6 +34,7 @@ class DeckContext:
     session: Session
     audience: str = "presenter"          # "presenter" (notes attached) or "student"
     diagram_cache: Path | None = None    # where rendered Mermaid SVGs are kept
+    progress: Callable[[str], None] | None = None   # for steps that may take a while
 
     @property
     def display(self) -> str:

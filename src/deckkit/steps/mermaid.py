@@ -3,14 +3,25 @@
 mermaidx runs mermaid.js inside an embedded JS engine.  Each diagram becomes an <img> with an
 SVG data URI: every mermaidx SVG uses the same element id, so inlining several would clash,
 and an image renders the same on a hidden slide as on the current one.
+
+Rendering runs in a worker process (``python -m deckkit.steps.mermaid``) that is reused for
+every diagram and killed when one diagram takes longer than RENDER_TIMEOUT: a huge diagram is a
+finding after a bounded wait, never a build that hangs.  A source over mermaid's own size limit
+is a finding without rendering, and mermaid's error picture is never embedded.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import html
+import json
 import re
+import select
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 from ..errors import DeckError, Finding
@@ -18,10 +29,59 @@ from ..output.layout import write_atomic
 
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.DOTALL | re.MULTILINE)
 CONFIG = {"flowchart": {"htmlLabels": False}, "theme": "default"}
+RENDER_TIMEOUT = 30.0     # seconds for one diagram
+MAX_TEXT_SIZE = 50_000    # characters: mermaid's own maxTextSize
+ERROR_MARKS = ("Maximum text size in diagram exceeded", "Syntax error in text")
 
 
-def render_svg(source: str, cache_dir: Path | None = None) -> str:
-    """SVG text for one diagram; cached by content hash under ``cache_dir``."""
+class DiagramError(Exception):
+    """A diagram that cannot be drawn: its message says why, in words for the author."""
+
+
+class _Worker:
+    """One long-lived renderer process, restarted after a timeout."""
+
+    def __init__(self):
+        self.proc = None
+        self.lock = threading.Lock()
+        atexit.register(self.stop)
+
+    def render(self, source: str, timeout: float) -> str:
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = subprocess.Popen([sys.executable, "-m", "deckkit.steps.mermaid"],
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL, text=True)
+            self.proc.stdin.write(json.dumps({"source": source, "config": CONFIG}) + "\n")
+            self.proc.stdin.flush()
+            ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+            if not ready:
+                self.stop()
+                raise DiagramError(f"took longer than {timeout:g} s to draw; split it into "
+                                   "smaller diagrams")
+            line = self.proc.stdout.readline()
+            if not line:
+                self.stop()
+                raise DiagramError("the renderer stopped while drawing it")
+            reply = json.loads(line)
+            if "error" in reply:
+                raise DiagramError(reply["error"])
+            return reply["svg"]
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+_WORKER = _Worker()
+
+
+def render_svg(source: str, cache_dir: Path | None = None, timeout: float | None = None,
+               progress=None) -> str:
+    """SVG text for one diagram; cached by content hash under ``cache_dir``.  Raises
+    DiagramError for a diagram that is too big, too slow or broken."""
     try:
         import mermaidx
     except ImportError:
@@ -30,11 +90,19 @@ def render_svg(source: str, cache_dir: Path | None = None) -> str:
     cached = Path(cache_dir) / f"{key}.svg" if cache_dir else None
     if cached and cached.exists():
         return cached.read_text(encoding="utf-8")
-    svg = mermaidx.render(source, config=CONFIG).svg()
+    if progress:
+        progress(f"drawing a diagram ({source.count(chr(10)) + 1} lines)")
+    if len(source) > MAX_TEXT_SIZE:
+        raise DiagramError(f"has {len(source):,} characters, over mermaid's limit of "
+                           f"{MAX_TEXT_SIZE:,}; split it into smaller diagrams")
+    svg = _WORKER.render(source, timeout or RENDER_TIMEOUT)
+    if any(mark in svg for mark in ERROR_MARKS):
+        raise DiagramError("mermaid drew its error picture instead (the diagram is too large "
+                           "or not valid); check its syntax or split it")
     if cached:
         try:
             write_atomic(cached, svg)
-        except OSError:
+        except DeckError:
             pass  # a read-only checkout: render again next time rather than fail
     return svg
 
@@ -47,10 +115,11 @@ def diagram_sources(nb) -> list[tuple[int, str]]:
 
 def render_diagrams(nb, ctx):
     """Step: fences replaced by images (in place), a finding for each broken diagram."""
-    return render_mermaid(nb, ctx.display, ctx.diagram_cache)
+    report = (lambda m: ctx.progress(f"{ctx.record.name}: {m}")) if ctx.progress else None
+    return render_mermaid(nb, ctx.display, ctx.diagram_cache, report)
 
 
-def render_mermaid(nb, display: str, cache_dir: Path | None = None):
+def render_mermaid(nb, display: str, cache_dir: Path | None = None, progress=None):
     """(``nb`` with fences replaced by images, changed in place; findings for broken diagrams)."""
     findings: list[Finding] = []
     for index, cell in enumerate(nb.cells):
@@ -59,13 +128,11 @@ def render_mermaid(nb, display: str, cache_dir: Path | None = None):
 
         def replace(match, index=index, cell=cell):
             try:
-                svg = render_svg(match.group(1), cache_dir)
-            except DeckError:
-                raise
-            except Exception as exc:
+                svg = render_svg(match.group(1), cache_dir, progress=progress)
+            except DiagramError as exc:
                 msg = " ".join(str(exc).split())[:200]
-                findings.append(Finding(display, "mermaid", f"Mermaid diagram does not render "
-                                        f"({msg}); check its syntax", index, cell.source))
+                findings.append(Finding(display, "mermaid", f"Mermaid diagram does not render: "
+                                        f"{msg}", index, cell.source))
                 return f"<pre>{html.escape(match.group(1))}</pre>"
             data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
             alt = html.escape(_alt_text(match.group(1)), quote=True)
@@ -79,3 +146,21 @@ def render_mermaid(nb, display: str, cache_dir: Path | None = None):
 def _alt_text(source: str) -> str:
     labels = re.findall(r'\["?([^"\]]+)"?\]', source)
     return "Diagram: " + " → ".join(labels[:8]) if labels else "Diagram"
+
+
+def _serve() -> None:
+    """The worker: one JSON request per line in, one JSON reply per line out."""
+    import mermaidx
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            reply = {"svg": mermaidx.render(request["source"], config=request["config"]).svg()}
+        except Exception as exc:  # mermaid's parse errors and the engine's own
+            reply = {"error": f"{' '.join(str(exc).split())[:200]}; check its syntax"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    _serve()

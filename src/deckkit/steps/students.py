@@ -1,9 +1,11 @@
-"""The student version of a deck: solution and instructor-only slides and cells left out
-(what counts as one: model/solutions.py)."""
+"""The student version of a deck: solution and instructor-only slides and cells left out (what
+counts as one: model/solutions.py), and markdown and HTML outputs made inert — no <script>, no
+event-handler attributes, no javascript: links — so a snippet pasted into a slide cannot run
+script in a student's browser.  Authors are trusted; `deckkit check` warns where this applies."""
 
 from __future__ import annotations
 
-from ..model.solutions import STUDENT_DROPS, withheld_cells
+from ..model.solutions import STUDENT_DROPS, inert, withheld_cells
 
 
 def drop_tagged(nb, tags=STUDENT_DROPS):
@@ -14,5 +16,15 @@ def drop_tagged(nb, tags=STUDENT_DROPS):
 
 
 def drop_solutions(nb, ctx):
-    """Step: the deck as students get it (no solutions, no instructor-only cells)."""
-    return drop_tagged(nb), []
+    """Step: the deck as students get it (no solutions, no instructor-only cells, nothing in
+    markdown or HTML outputs that runs script)."""
+    nb = drop_tagged(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = inert(cell.source)[0]
+        for out in cell.get("outputs", []) or []:
+            data = out.get("data", {})
+            if "text/html" in data:
+                html = data["text/html"]
+                data["text/html"] = inert("".join(html) if isinstance(html, list) else html)[0]
+    return nb, []
