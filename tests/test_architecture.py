@@ -16,7 +16,7 @@ ALLOWED = {
     "execution": ("execution", "errors", "output.layout", "__init__"),
     "output": ("output", "model", "errors"),
     "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
-                 "demos"),
+                 "demos", "figures"),
     # the notebook side: deck cells import these; they must not pull in build code
     "demos": ("demos", "errors"),
     "agenda": ("agenda", "model.session", "errors"),

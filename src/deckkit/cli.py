@@ -170,7 +170,7 @@ def cmd_present(args) -> int:
 
 
 def cmd_figures(args) -> int:
-    from .figures import write_figures
+    from .commands.figures import write_figures
 
     for path in write_figures(_project(args).root / "figures"):
         print(path)

@@ -1,11 +1,10 @@
 """Figures drawn from code for the decks (deterministic: fixed data, fixed seeds).
 
-Decks call these in `remove-input` cells; `deckkit figures` also writes them to figures/.
+Decks call these in `remove-input` cells; `deckkit figures` also writes them to figures/
+(commands/figures.py).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 # (year as a decimal, label, era colour key) — dates verified in shared/CONTENT.md
 TIMELINE = [
@@ -56,18 +55,17 @@ def timeline_figure():
     return fig
 
 
-def write_figures(folder: Path) -> list[Path]:
-    """Write every figure as PNG into ``folder`` (used by `deckkit figures`)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+def figures() -> dict:
+    """Every generated figure by file name, as a function that draws it."""
     from .demos.training import loss_curves
 
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, fig in (("timeline.png", timeline_figure()),
-                      ("loss_curves.png", loss_curves().chart())):
-        path = folder / name
-        fig.savefig(path, dpi=120, bbox_inches="tight", metadata={"Software": None})
-        written.append(path)
-    return written
+    return {"timeline.png": timeline_figure, "loss_curves.png": lambda: loss_curves().chart()}
+
+
+def png_bytes(fig) -> bytes:
+    """The figure as PNG, the same bytes for the same figure (no timestamp or version)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
