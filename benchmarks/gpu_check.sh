@@ -30,8 +30,10 @@ from deckkit.demos import vectorisation
 
 r = vectorisation()
 print(r.banner)
+print(r.headline())
 for row in r.rows():
     print(" | ".join(row))
+print("gpu_bandwidth_fraction", r.gpu_bandwidth_fraction)
 print("n, CPU s, GPU s incl. copy")
 for n, cpu, gpu in r.crossover:
     print(f"{n:>10} {cpu:.2e} {gpu:.2e} {'GPU' if gpu < cpu else 'CPU'} wins")

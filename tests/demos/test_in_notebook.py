@@ -19,7 +19,26 @@ def test_live_plot_updates_one_figure_in_place(tmp_path):
 
 def test_demo_results_render_as_html_in_the_kernel(tmp_path):
     nb = make_nb("H", [md("# T", "slide"),
-                       code("from deckkit.demos import requires_grad_demo\nrequires_grad_demo()")])
+                       code("from deckkit.demos import manual_gradients_check\n"
+                            "manual_gradients_check()")])
     result = execute_notebook(nb, "decks/H_t.ipynb", tmp_path, timeout=60)
     assert result.ok, result.findings
     assert "text/html" in result.nb.cells[1].outputs[0]["data"]
+
+
+def test_era_4_on_the_slide_prints_values_a_student_can_check_by_hand(tmp_path):
+    """The requires_grad cells of deck H, run as they are on the slides."""
+    import nbformat
+
+    from conftest import REPO
+
+    deck = nbformat.read(str(REPO / "decks" / "H_era_cards.ipynb"), as_version=4)
+    keys = [c.metadata.get("deckkit", {}).get("key") for c in deck.cells]
+    first, second = keys.index("h-era4"), keys.index("h-era4-grads")
+    cells = [c for c in deck.cells[first:second + 2] if c.cell_type == "code"]
+    assert len(cells) == 2
+    result = execute_notebook(make_nb("H", [md("# T", "slide"), *cells]), "decks/H_t.ipynb",
+                              tmp_path, timeout=60)
+    assert result.ok, result.findings
+    printed = ["".join(o.get("text", "") for o in c.outputs) for c in result.nb.cells[1:]]
+    assert printed == ["7.0 2.0 AddBackward0\n", "54.0\n108.0\nFalse\nFalse\n"]

@@ -11,8 +11,8 @@ from importlib import import_module
 _EXPORTS = {
     "device_info": "device", "prepare": "device",
     "measure": "timing", "compare": "timing", "same_threads": "timing",
-    "vectorisation": "vectorise",
-    "requires_grad_demo": "autograd", "manual_gradients_check": "autograd",
+    "vectorisation": "vectorise", "dot_race": "vectorise", "python_dot": "vectorise",
+    "manual_gradients_check": "autograd",
     "compile_demo": "compiled", "warmup": "compiled", "preload": "compiled",
     "loss_curves": "training", "live_fit": "training", "text_classifier_demo": "training",
 }

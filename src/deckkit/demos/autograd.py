@@ -1,64 +1,11 @@
-"""Era 4 (section H): requires_grad presses Record, backward() presses Rewind — and era 1's
-hand-derived NumPy gradients checked against autograd."""
+"""Era 1 (section H): the text classifier's hand-derived NumPy gradients checked against
+autograd.  (Era 4's requires_grad lines are on the slide itself and run as they are.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from . import render
-
-
-@dataclass
-class RequiresGradResult:
-    w: float
-    x: float
-    y: float
-    dy_dw: float
-    chain: list[str]                # grad_fn names from y back to the leaf
-    grads: tuple[float, float, float]  # after 1st backward, 2nd without zeroing, after zeroing
-    no_grad_tracks: bool            # does a result computed under no_grad require grad?
-    detach_tracks: bool
-
-    def _repr_html_(self) -> str:
-        rows = [
-            ["y = w·x + 1", f"w={self.w:g}, x={self.x:g}", f"y = {self.y:g}"],
-            ["y.backward()", "dy/dw should be x", f"w.grad = {self.dy_dw:g}"],
-            ["y.grad_fn chain", "recorded while y was computed", " → ".join(self.chain)],
-            ["(3w)² backward", "first time", f"w.grad = {self.grads[0]:g}"],
-            ["(3w)² backward again", "no zero_grad: gradients add up", f"w.grad = {self.grads[1]:g}"],
-            ["w.grad.zero_(), backward", "the fix", f"w.grad = {self.grads[2]:g}"],
-            ["with torch.no_grad():", "nothing recorded", f"requires_grad = {self.no_grad_tracks}"],
-            ["w.detach()", "cut from the record", f"requires_grad = {self.detach_tracks}"],
-        ]
-        return render.table(["step", "what happens", "result"], rows)
-
-
-def requires_grad_demo(w: float = 3.0, x: float = 2.0) -> RequiresGradResult:
-    import torch
-
-    wt = torch.tensor(w, requires_grad=True)   # press Record
-    y = wt * x + 1
-    chain, fn = [], y.grad_fn
-    while fn is not None:
-        chain.append(type(fn).__name__)
-        fn = next((f for f, _ in fn.next_functions if f is not None), None)
-    y.backward()                               # press Rewind
-    dy_dw = wt.grad.item()
-
-    v = torch.tensor(1.0, requires_grad=True)
-    grads = []
-    ((v * 3) ** 2).backward()
-    grads.append(v.grad.item())                # 18
-    ((v * 3) ** 2).backward()
-    grads.append(v.grad.item())                # 36: accumulated
-    v.grad.zero_()
-    ((v * 3) ** 2).backward()
-    grads.append(v.grad.item())                # 18 again
-
-    with torch.no_grad():
-        frozen = wt * x
-    return RequiresGradResult(w, x, y.item(), dy_dw, chain, tuple(grads),
-                              frozen.requires_grad, wt.detach().requires_grad)
 
 
 @dataclass
