@@ -180,20 +180,24 @@ def cmd_figures(args) -> int:
 def cmd_warmup(args) -> int:
     import time
 
-    from .demos import device_info, warmup
+    from .commands.warmup import warm_decks
+    from .demos import device_info
 
     print(device_info().banner(), file=sys.stderr)
     _progress("compiling what the decks compile (the first time takes several seconds)")
     start = time.perf_counter()
-    result = warmup()
+    result = warm_decks(_project(args))
     if not result.compiled:
         _progress(f"torch.compile cannot run here: {result.reason}; the decks will show eager "
                   "numbers only")
         return 1
     for w in result.workloads:
         _progress(f"{w.name}: first call {w.first_call_s:.2f} s, outputs equal: {w.outputs_equal}")
+    for cell in result.cells:
+        state = "warmed" if cell.ok else f"failed ({cell.error})"
+        _progress(f"{cell.deck} cell {cell.cell}: {state} in {cell.seconds:.1f} s")
     _progress(f"cache warm in {time.perf_counter() - start:.1f} s: {result.cache_dir}")
-    return 0
+    return 0 if all(c.ok for c in result.cells) else 1
 
 
 def parser() -> argparse.ArgumentParser:

@@ -68,3 +68,21 @@ def test_a_damaged_page_or_asset_is_reported_and_the_suggested_build_repairs_it(
     assert (project.build.assets() / "reveal" / "reveal.js").is_file()
     checks = by_name(run_doctor(project, compile_check=False))
     assert checks["decks built"].ok and checks["offline assets"].ok
+
+
+def test_a_live_cell_that_keeps_the_room_waiting_is_a_failure_with_a_fix(tmp_path):
+    import json
+
+    write_project(tmp_path, good_decks())
+    notes = tmp_path / "build" / "notes"
+    notes.mkdir(parents=True)
+    (notes / "timings.json").write_text(json.dumps({"A_hero": [
+        {"cell": 1, "slide": "answer", "source": "x = 6 * 7", "seconds": 24.4}]}))
+    checks = by_name(run_doctor(Project(tmp_path), compile_check=False))
+    live = checks["live cells"]
+    assert not live.ok and "decks/A_hero.ipynb cell 1 (x = 6 * 7) took 24.4 s, over 2 s" in (
+        live.detail)
+    assert "deckkit warmup" in live.fix
+    (notes / "timings.json").write_text(json.dumps({"A_hero": [
+        {"cell": 1, "slide": "answer", "source": "x = 6 * 7", "seconds": 0.4}]}))
+    assert by_name(run_doctor(Project(tmp_path), compile_check=False))["live cells"].ok

@@ -48,3 +48,34 @@ def test_cache_dir_is_fixed_unless_the_user_set_one(monkeypatch, tmp_path):
     assert cd.cache_dir() == tmp_path / "deckkit" / "torchinductor"
     monkeypatch.setenv("TORCHINDUCTOR_CACHE_DIR", "/somewhere/else")
     assert str(cd.cache_dir()) == "/somewhere/else"
+
+
+def chain(x):
+    y = x * 1.5 + 0.5
+    return y.clamp_min(0.0) - 0.25 * x
+
+
+@pytest.mark.skipif(not cd.compile_support("cpu")[0], reason="no C++ compiler for Inductor")
+def test_the_slides_compiled_function_is_raced_with_its_first_call_apart():
+    from deckkit.demos import compile_race
+
+    x = torch.randn(20_000)
+    torch._dynamo.reset()
+    r = compile_race(chain, torch.compile(chain), x, budget_s=0.02)
+    assert r.compiled and r.outputs_equal is True and r.warm_cache in (True, False)
+    assert r.first_call_s > r.race.fast.median  # the first call includes compiling
+    assert r.headline().startswith("compiled chain is ")
+    assert ("warm cache" in r.headline()) == r.warm_cache
+    assert [row[0] for row in r.rows()][:3] == ["first call (compiles)", "eager, per call",
+                                                "compiled, per call"]
+    again = compile_race(chain, torch.compile(chain), x, budget_s=0.02)
+    assert again.first_call_s < r.first_call_s or again.warm_cache
+
+
+def test_the_race_without_a_compiler_says_why_and_shows_eager(monkeypatch):
+    from deckkit.demos import compile_race
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    r = compile_race(chain, torch.compile(chain), torch.randn(1000), budget_s=0.01)
+    assert not r.compiled and "no C++ compiler" in r.reason and r.eager_s > 0
+    assert "did not run here" in r.headline() and "<table" in r._repr_html_()

@@ -71,6 +71,11 @@ def _check_metadata(deck: Deck) -> list[Finding]:
             out.append(Finding(deck.display, "deckkit-metadata", "the cell's metadata.deckkit "
                                'must be a mapping such as {"key": "forward-pass"}', index,
                                cell.get("source", "")))
+        elif "runs_for" in meta and (isinstance(meta["runs_for"], bool) or not isinstance(
+                meta["runs_for"], (int, float)) or meta["runs_for"] <= 0):
+            out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.runs_for is "
+                               f"{meta['runs_for']!r}; give the seconds the cell is meant to run",
+                               index, cell.get("source", "")))
         elif "key" in meta and not (isinstance(meta["key"], str) and KEY.match(meta["key"])):
             out.append(Finding(deck.display, "slide-key", f"key {meta['key']!r} cannot name "
                                "notes: use ASCII letters, digits, - and _ (e.g. forward-pass)",

@@ -69,22 +69,56 @@ def check_build(project: Project) -> list[Check]:
                   else f"missing or damaged: {', '.join(assets)}", "deckkit build")]
 
 
+LIVE_CELL_S = 2.0      # a live cell may keep the room waiting this long
+COMPILE_CELL_S = 3.0   # a cell that calls torch.compile, with a warm cache
+
+
+def live_cell_limit(cell) -> float:
+    """A cell may state that it is meant to run longer (an animation the room watches) with
+    metadata.deckkit.runs_for in seconds; otherwise the dead-air rule applies."""
+    meta = cell.get("metadata", {}).get("deckkit", {})
+    stated = meta.get("runs_for") if isinstance(meta, dict) else None
+    if isinstance(stated, (int, float)) and not isinstance(stated, bool) and stated > 0:
+        return float(stated)
+    return COMPILE_CELL_S if "torch.compile(" in cell.get("source", "") else LIVE_CELL_S
+
+
 def check_demo_times(project: Project) -> list[Check]:
+    """Every live cell (hidden set-up cells excluded) within the dead-air rule, measured in the
+    last build on this machine, and every slide's code within its budget."""
     from ..output.runsheet import load_timings
     from .check import timing_warnings
 
     timings = load_timings(project.build)
     if not timings:
         return [Check("demo timings", False, "no measured timings yet", "deckkit build")]
-    problems = timing_warnings(project.resolve(), project.build)
+    resolved = project.resolve()
+    slow = []
+    for record in resolved.records:
+        for t in timings.get(record.name, []):
+            cells = record.nb.cells
+            cell = cells[t["cell"]] if t["cell"] < len(cells) else {"source": t["source"]}
+            if t["seconds"] > live_cell_limit(cell):
+                slow.append(f"{record.display} cell {t['cell']} ({t['source']}) took "
+                            f"{t['seconds']:.1f} s, over {live_cell_limit(cell):g} s")
+    checks = []
+    if slow:
+        checks.append(Check("live cells", False, "; ".join(slow) + " in the last build — dead "
+                            "air in front of the room",
+                            "run `deckkit warmup` (fills the compile cache) and `deckkit build` "
+                            "again; if a cell stays slow, make its demo smaller"))
+    else:
+        checks.append(Check("live cells", True, f"every live cell ran within {LIVE_CELL_S:g} s "
+                            f"(a torch.compile cell within {COMPILE_CELL_S:g} s) in the last build"))
+    problems = timing_warnings(resolved, project.build)
     if problems:
-        return [Check("demo timings", False, "; ".join(p.message for p in problems),
-                      "shorten the demo or give its slide more time in speaker_notes/")]
+        return checks + [Check("demo timings", False, "; ".join(p.message for p in problems),
+                               "shorten the demo or give its slide more time in speaker_notes/")]
     name, cell = max(((d, t) for d, cells in timings.items() for t in cells),
                      key=lambda item: item[1]["seconds"], default=("none", {"source": "no code",
                                                                             "seconds": 0.0}))
-    return [Check("demo timings", True, f"every demo fits its slide's budget (slowest: "
-                  f"{name}: {cell['source']}, {cell['seconds']:.1f} s)")]
+    return checks + [Check("demo timings", True, f"every demo fits its slide's budget (slowest: "
+                           f"{name}: {cell['source']}, {cell['seconds']:.1f} s)")]
 
 
 def check_chromium() -> Check:

@@ -13,7 +13,8 @@ _EXPORTS = {
     "measure": "timing", "compare": "timing", "same_threads": "timing",
     "vectorisation": "vectorise", "dot_race": "vectorise", "python_dot": "vectorise",
     "manual_gradients_check": "autograd",
-    "compile_demo": "compiled", "warmup": "compiled", "preload": "compiled",
+    "compile_demo": "compiled", "compile_race": "compiled", "warmup": "compiled",
+    "preload": "compiled",
     "loss_curves": "training", "live_fit": "training", "text_classifier_demo": "training",
 }
 

@@ -156,3 +156,86 @@ def _run_case(torch, name, fn, arg, result, budget_s, sync) -> Workload:
 def warmup(pointwise_n: int = POINTWISE_N, mlp_shape=MLP_SHAPE) -> CompileResult:
     """Compile what the decks compile, filling the cache so the live cell is quick."""
     return compile_demo(pointwise_n, mlp_shape, budget_s=0.05)
+
+
+@dataclass
+class CompileRace:
+    """Eager ``fn`` against ``torch.compile(fn)`` as the slide wrote them."""
+
+    name: str
+    device: str
+    compiled: bool
+    reason: str = ""
+    first_call_s: float | None = None     # the compiled function's first call: compiles
+    warm_cache: bool | None = None        # did that first call find its code in the cache?
+    race: Comparison | None = None        # eager vs compiled per call, alternated
+    eager_s: float | None = None          # when compiling could not run
+    outputs_equal: bool | None = None
+
+    def headline(self) -> str:
+        if not self.compiled:
+            return f"torch.compile did not run here ({self.reason}); eager only"
+        cache = "warm cache" if self.warm_cache else "cold cache: compiled from scratch"
+        verdict = ("faster" if self.race.ratio >= 1.05 else
+                   "no faster" if self.race.ratio > 0.95 else "slower")
+        return (f"compiled {self.name} is {verdict} per call ({self.race.ratio:.1f}×), after a "
+                f"first call of {self.first_call_s:.2f} s ({cache})")
+
+    def rows(self):
+        f = render.fmt_time
+        if not self.compiled:
+            return [["eager, per call", f(self.eager_s)], ["compiled", "did not run"]]
+        return [["first call (compiles)", f"{self.first_call_s:.2f} s"],
+                ["eager, per call", f(self.race.slow.median)],
+                ["compiled, per call", f(self.race.fast.median)],
+                ["speed-up per call", f"{self.race.ratio:.1f}×"],
+                ["same output", "yes" if self.outputs_equal else "NO"]]
+
+    def _repr_html_(self) -> str:
+        note = (f"on {self.device} · per call: median of alternated eager/compiled rounds, after "
+                "the first call · the first call traces the Python into a graph and generates code "
+                "(Inductor: C++ on the CPU, Triton on a GPU)")
+        return (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
+                + render.table(["", "time"], self.rows()) + render.note(note))
+
+
+def compile_race(fn, compiled_fn, *args, budget_s: float = 0.3) -> CompileRace:
+    """Time the compiled function's first call on its own (it compiles), check its output
+    against ``fn``, then race both per call.  Where compiling cannot run (no C++ compiler, a
+    backend failure) the result says why and shows the eager time."""
+    import torch
+
+    from .timing import measure
+
+    cache_dir()
+    kind = next((a.device.type for a in args if hasattr(a, "device")), "cpu")
+    sync = synchronizer(kind)
+    name = getattr(fn, "__name__", "function")
+    ok, reason = compile_support(kind)
+    result = CompileRace(name, kind, ok, reason)
+    with torch.no_grad():
+        if ok:
+            try:
+                from torch._dynamo.utils import counters
+
+                def hits():  # Inductor's graph cache, or AOTAutograd's in front of it
+                    return (counters["inductor"]["fxgraph_cache_hit"]
+                            + counters["aot_autograd"]["autograd_cache_hit"])
+
+                before = hits()
+                start = time.perf_counter()
+                out = compiled_fn(*args)
+                if sync:
+                    sync()
+                result.first_call_s = time.perf_counter() - start
+                result.warm_cache = hits() > before
+            except Exception as exc:  # no compiler, unsupported platform, backend failure
+                result.compiled = False
+                result.reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        if not result.compiled:
+            result.eager_s = measure(lambda: fn(*args), budget_s=budget_s / 2, sync=sync).median
+            return result
+        result.outputs_equal = bool(torch.allclose(out, fn(*args), rtol=1e-4, atol=1e-5))
+        result.race = compare(lambda: fn(*args), lambda: compiled_fn(*args), budget_s=budget_s,
+                              sync=sync, warmup=0, min_rounds=3)
+    return result

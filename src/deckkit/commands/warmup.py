@@ -1,0 +1,58 @@
+"""`deckkit warmup`: compile what the decks compile, before class.
+
+Besides the demos' own workloads, every deck cell that calls ``torch.compile(`` is run once as
+plain Python in a fresh process, with the same fixed TorchInductor cache the kernels use, so
+the live cell on the slide finds its code already generated."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from ..model.project import Project
+
+
+@dataclass
+class WarmedCell:
+    deck: str
+    cell: int
+    seconds: float
+    ok: bool
+    error: str = ""
+
+
+@dataclass
+class WarmupResult:
+    compiled: bool
+    reason: str
+    cache_dir: str
+    workloads: list = field(default_factory=list)
+    cells: list[WarmedCell] = field(default_factory=list)
+
+
+def warm_decks(project: Project, timeout: float = 300) -> WarmupResult:
+    from ..demos.compiled import warmup
+
+    demos = warmup()
+    result = WarmupResult(demos.compiled, demos.reason, demos.cache_dir, demos.workloads)
+    if not demos.compiled:
+        return result
+    env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=demos.cache_dir, MPLBACKEND="Agg")
+    for record in project.resolve().records:
+        for index, cell in enumerate(record.nb.cells):
+            if cell.cell_type != "code" or "torch.compile(" not in cell.source:
+                continue
+            start = time.perf_counter()
+            try:
+                run = subprocess.run([sys.executable, "-c", cell.source], env=env,
+                                     cwd=record.deck.path.parent, capture_output=True, text=True,
+                                     timeout=timeout)
+                ok, error = run.returncode == 0, run.stderr.strip().splitlines()[-1:] or [""]
+            except subprocess.TimeoutExpired:
+                ok, error = False, [f"still running after {timeout:g} s"]
+            result.cells.append(WarmedCell(record.display, index, time.perf_counter() - start,
+                                           ok, "" if ok else error[0]))
+    return result
