@@ -10,6 +10,7 @@ import pytest
 from conftest import copy_of_repo
 from deckkit.commands.present import Presenter, server_command
 from deckkit.model.project import Project
+from helper import pids_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -84,19 +85,6 @@ def test_the_presented_copy_carries_the_speaker_notes(presenter):
     assert len(notes) == 7 and any("Why no activation on the final layer?" in n for n in notes)
 
 
-def kernel_pids(kernel_id: str) -> list[str]:
-    import os
-
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if kernel_id.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
-                found.append(pid)
-        except OSError:
-            continue
-    return found
-
-
 @pytest.mark.parametrize("stop_with", ["SIGINT", "SIGTERM", "SIGHUP"])
 def test_every_way_out_stops_the_server_and_its_kernels(chromium_path, root, stop_with):
     import os
@@ -121,7 +109,7 @@ def test_every_way_out_stops_the_server_and_its_kernels(chromium_path, root, sto
                                        headers={"Content-Type": "application/json"})
         kernel_id = json.load(urllib.request.urlopen(start, timeout=30))["id"]
         time.sleep(1)
-        pids = kernel_pids(kernel_id)
+        pids = pids_with(kernel_id)
         assert pids, "the kernel process was not found"
         proc.send_signal(getattr(signal, stop_with))
         assert proc.wait(timeout=40) == 0

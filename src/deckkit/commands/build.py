@@ -29,7 +29,7 @@ from ..execution.cache import (
 )
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 from ..execution.parallel import Job, run_jobs
-from ..model.project import DeckRecord, Project
+from ..model.project import DeckRecord, Project, Resolved
 from ..output import export
 from ..output.layout import BuildLayout, write_atomic
 from ..output.runsheet import as_html, run_sheet
@@ -46,6 +46,7 @@ class BuildResult:
     executed: list[str] = field(default_factory=list)   # decks run this time
     reused: list[str] = field(default_factory=list)     # decks served from the cache
     trace: list[tuple[str, str]] = field(default_factory=list)  # (deck, stage) as visited
+    resolved: Resolved | None = None   # the project as this build read it
 
     @property
     def ok(self) -> bool:
@@ -62,7 +63,7 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
     result = BuildResult()
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
     prepared = prepare(project, trace, progress)
-    result.findings = prepared.findings
+    result.findings, result.resolved = prepared.findings, prepared.resolved
     if not result.ok:
         return result  # never execute or export a deck that does not pass the static checks
     layout, session = layout or project.build, prepared.resolved.session

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import nbformat
 
-from ..errors import DeckError, Finding
+from ..errors import Finding
 from ..model.committed import strip_outputs
-from ..model.project import Project
+from ..model.deck import read_deck
+from ..model.project import Project, Resolved
 from ..model.solutions import withheld_cells
 from ..output.layout import BuildLayout, write_atomic
 from ..steps.students import drop_tagged
@@ -66,18 +67,14 @@ def _build(project: Project, layout: BuildLayout, pdf: bool, progress) -> ShareR
         progress("share: printing the student PDF")
         result.outputs.append(print_pdf(layout.page("session", "student"), layout.share_pdf))
     result.outputs.append(write_atomic(layout.share_readme, README))
-    found, result.verified = verify_package(project, layout)
+    found, result.verified = verify_package(project, layout, built.resolved)
     result.findings += found
     return result
 
 
 def _read_exercise(path: Path):
-    try:
-        return nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # nbformat raises several types for bad input
-        raise DeckError(f"not a readable notebook ({' '.join(str(exc).split())[:160]})",
-                        where=f"exercises/{path.name}",
-                        fix="restore it from git or re-save it in Jupyter") from None
+    """The exercise notebook, with the same errors a deck gets (file, problem, fix)."""
+    return read_deck(path).nb
 
 
 def _swap(new: Path, final: Path) -> None:
@@ -107,11 +104,12 @@ def _page_text(path: Path) -> str:
     return _plain(html.unescape(re.sub(r"<[^>]+>", "", text)))
 
 
-def verify_package(project: Project, layout: BuildLayout) -> tuple[list[Finding], list[str]]:
+def verify_package(project: Project, layout: BuildLayout,
+                   resolved: Resolved | None = None) -> tuple[list[Finding], list[str]]:
     """Look for what must not be there: every distinctive line of a withheld slide or cell, and
     of the speaker notes, searched in every student page and exercise.  Lines that also stand
     (whole or as part of a line) in what students are allowed to see are not evidence."""
-    resolved = project.resolve()
+    resolved = resolved or project.resolve()
     withheld, allowed, notes = [], [], []
     for record in resolved.records:
         gone = withheld_cells(record.nb)

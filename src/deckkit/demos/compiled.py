@@ -131,25 +131,22 @@ def compile_demo(pointwise_n: int = POINTWISE_N, mlp_shape=MLP_SHAPE, *,
 
 
 def _run_case(torch, name, fn, arg, result, budget_s, sync) -> Workload:
+    """One workload of the table: compile_race's numbers, or eager only once compiling failed."""
     from .timing import measure
 
     if result.compiled:
         try:
-            start = time.perf_counter()
             compiled = torch.compile(fn, dynamic=False)
-            out = compiled(arg)
-            if sync:
-                sync()
-            first = time.perf_counter() - start
-        except Exception as exc:  # no compiler, unsupported platform, backend failure
+        except Exception as exc:  # an unsupported platform can fail here already
             result.compiled = False
             result.reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
         else:
-            same = torch.allclose(out, fn(arg), rtol=1e-4, atol=1e-5)
-            # the first call and the eager reference above already warmed both sides up
-            cmp = compare(lambda: fn(arg), lambda: compiled(arg), budget_s=budget_s, sync=sync,
-                          warmup=0, min_rounds=3)
-            return Workload(name, cmp.slow.median, cmp.fast.median, first, cmp, same)
+            race = compile_race(fn, compiled, arg, budget_s=budget_s)
+            if race.compiled:
+                return Workload(name, race.race.slow.median, race.race.fast.median,
+                                race.first_call_s, race.race, race.outputs_equal)
+            result.compiled, result.reason = False, race.reason
+            return Workload(name, race.eager_s)
     return Workload(name, measure(lambda: fn(arg), budget_s=budget_s / 2, sync=sync).median)
 
 
@@ -196,7 +193,8 @@ class CompileRace:
                 "the first call · the first call traces the Python into a graph and generates code "
                 "(Inductor: C++ on the CPU, Triton on a GPU)")
         return (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
-                + render.table(["", "time"], self.rows()) + render.note(note))
+                + render.table(["", "time"], self.rows(), readable=True)
+                + render.note(note, readable=True))
 
 
 def compile_race(fn, compiled_fn, *args, budget_s: float = 0.3) -> CompileRace:

@@ -7,22 +7,26 @@ import html
 import io
 
 
-def table(headers: list[str], rows: list[list[object]]) -> str:
+def table(headers: list[str], rows: list[list[object]], readable: bool = False) -> str:
+    """``readable``: the room's size (every cell at least 18 px on a 1280×720 slide)."""
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
                    for row in rows)
-    return f'<table class="deckkit-demo"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    css = "deckkit-demo deckkit-readable" if readable else "deckkit-demo"
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def figure_png(fig) -> str:
-    """An <img> with the figure as a PNG data URI (no file, works offline); closes the figure."""
+def figure_png(fig, alt: str = "chart") -> str:
+    """An <img> with the figure as a PNG data URI (no file, works offline); closes the figure.
+    ``alt`` says what the chart shows, in words, for a screen reader."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<img class="deckkit-chart" alt="chart" style="max-width:100%" '
+    return (f'<img class="deckkit-chart" alt="{html.escape(alt, quote=True)}" '
+            'style="max-width:100%" '
             f'src="data:image/png;base64,{data}">')
 
 
@@ -40,8 +44,12 @@ def side_by_side(left: str, right: str) -> str:
             f'<div style="flex:1 1 48%; min-width:0">{right}</div></div>')
 
 
-def note(text: str) -> str:
-    return f'<p class="deckkit-note"><small>{html.escape(text)}</small></p>' if text else ""
+def note(text: str, readable: bool = False) -> str:
+    if not text:
+        return ""
+    if readable:  # at least 18 px on the slide
+        return f'<p class="deckkit-caption">{html.escape(text)}</p>'
+    return f'<p class="deckkit-note"><small>{html.escape(text)}</small></p>'
 
 
 def fmt_time(seconds: float) -> str:

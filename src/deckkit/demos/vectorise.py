@@ -118,27 +118,40 @@ class VectorisationResult:
 
     def _repr_html_(self) -> str:
         c = self.ceiling
-        caption = (f"n = {self.n_small:,} unless shown · {self.banner} · median of repeated "
-                   f"blocks, sides alternated · max: the fastest of {len(c.gbs)} memory kernels "
-                   f"in the same rounds, {c.best_gbs:.0f} GB/s · matmul 1024² fp32: NumPy "
-                   f"{self.matmul_gflops_numpy:.0f}, torch {self.matmul_gflops_torch:.0f} GFLOP/s")
+        caption = (f"n = {self.n_small:,} unless shown · medians of alternated rounds · max: the "
+                   f"fastest of {len(c.gbs)} memory kernels in the same rounds, "
+                   f"{c.best_gbs:.0f} GB/s · {self.banner}")
         warn = ("noisy: the rounds disagree (the machine is busy); rerun for steadier numbers"
                 if self.noisy else "")
         left = (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
                 + render.table(["what ran", "time", "× loop · GB/s", "threads · memory"],
-                               self.rows())
-                + render.note(caption) + render.note(warn))
-        return render.side_by_side(left, render.figure_png(self.chart()))
+                               self.rows(), readable=True)
+                + render.note(caption, readable=True) + render.note(warn, readable=True))
+        return render.side_by_side(left, render.figure_png(self.chart(), self.alt_text()))
+
+    def alt_text(self) -> str:
+        kernels = ", ".join(f"{k} {v:.0f}" for k, v in self.ceiling.gbs.items())
+        return (f"Two bar charts. Top, nanoseconds per element on a log scale: {self.loop_name} "
+                f"{self.loop_ns_per_element:.1f}, {self.vector_name} one thread "
+                f"{self.one_thread.fast.median / self.n_small * 1e9:.2f}, all cores "
+                f"{self.all_cores.fast.median / self.n_small * 1e9:.2f}. Bottom, GB/s of five "
+                f"memory kernels at n = {self.n_large:.0e}: {kernels}.")
 
     def chart(self):
-        fig, (ax1, ax2) = render.new_figure(5.2, 4.4, nrows=2)
+        import matplotlib
+
+        with matplotlib.rc_context({"font.size": 14}):  # ≥ 18 px as shown on a slide
+            return self._chart()
+
+    def _chart(self):
+        fig, (ax1, ax2) = render.new_figure(5.6, 4.4, nrows=2)
         labels = [self.loop_name, self.vector_name, "+ all cores"]
         per_elem = [self.loop_ns_per_element,
                     self.one_thread.fast.median / self.n_small * 1e9,
                     self.all_cores.fast.median / self.n_small * 1e9]
         ax1.barh(labels[::-1], per_elem[::-1], color=["#0072b2", "#0072b2", "#d55e00"])
         ax1.set_xscale("log")
-        ax1.set_xlabel(f"ns per element (n={self.n_small:.0e}, log scale)")
+        ax1.set_xlabel("ns per element (log scale)")
         ax1.set_title("Same maths, different engine")
         if self.crossover:
             ns = [c[0] for c in self.crossover]
@@ -149,12 +162,11 @@ class VectorisationResult:
             ax2.set_title("A dot product: the copy costs more than the maths")
             ax2.legend()
         else:
-            names = list(self.ceiling.gbs)
-            ax2.bar(names, [self.ceiling.gbs[n] for n in names], color="#0072b2")
-            ax2.axhline(self.ceiling.best_gbs, color="#555", ls="--", lw=1)
-            ax2.set_ylabel("GB/s")
-            ax2.set_title(f"DRAM-sized: all engines meet the memory wall ({self.n_large:.0e})")
-            ax2.tick_params(axis="x", labelrotation=20)
+            names = list(self.ceiling.gbs)[::-1]
+            ax2.barh(names, [self.ceiling.gbs[n] for n in names], color="#0072b2")
+            ax2.axvline(self.ceiling.best_gbs, color="#555", ls="--", lw=1)
+            ax2.set_xlabel("GB/s")
+            ax2.set_title(f"n = {self.n_large:.0e}: the memory wall")
         fig.tight_layout()
         return fig
 
@@ -174,7 +186,7 @@ def memory_ceiling(big_a, big_b, out, budget_s: float = 0.3, min_rounds: int = 3
     kernels = {  # name -> (call, bytes moved)
         "np.dot": (lambda: np.dot(a, b), 16 * n),
         "torch.dot": (lambda: torch.dot(big_a, big_b), 16 * n),
-        "sum a, sum b": (lambda: (big_a.sum(), big_b.sum()), 16 * n),
+        "two sums": (lambda: (big_a.sum(), big_b.sum()), 16 * n),
         "copy": (lambda: out.copy_(big_a), 16 * n),
         "add": (lambda: torch.add(big_a, big_b, out=out), 24 * n),
     }
