@@ -71,3 +71,15 @@ def test_a_process_a_cell_starts_in_a_new_session_does_not_outlive_the_build(tmp
     time.sleep(0.5)
     assert pids_with(marker) == []
 
+
+
+def test_a_cell_printing_too_much_is_cut_reported_and_the_deck_stays_usable(tmp_path):
+    source = "for _ in range(300):\n    print('x' * 100_000)"  # 30 MB
+    result = execute_notebook(make_nb("C", [md("# T", "slide"), code(source), code("print(1)")]),
+                              "decks/C_t.ipynb", tmp_path, 60, max_output_mb=1)
+    assert result.ok
+    [finding] = result.findings
+    assert (finding.code, finding.cell, finding.severity) == ("output-too-large", 1, "warning")
+    text = "".join(o.get("text", "") for o in result.nb.cells[1].outputs)
+    assert len(text) < 1.2e6 and "[deckkit: output cut at 1 MB]" in text
+    assert result.nb.cells[2].outputs[0]["text"] == "1\n"  # later cells ran as usual
