@@ -42,3 +42,22 @@ def test_era_4_on_the_slide_prints_values_a_student_can_check_by_hand(tmp_path):
     assert result.ok, result.findings
     printed = ["".join(o.get("text", "") for o in c.outputs) for c in result.nb.cells[1:]]
     assert printed == ["7.0 2.0 AddBackward0\n", "54.0\n108.0\nFalse\nFalse\n"]
+
+
+def test_era_1_runs_the_derivation_on_the_slide(tmp_path):
+    """Deck H's era-1 cell as it is on the slide: its own NumPy backward pass, checked."""
+    import nbformat
+
+    from conftest import REPO
+
+    deck = nbformat.read(str(REPO / "decks" / "H_era_cards.ipynb"), as_version=4)
+    keys = [c.metadata.get("deckkit", {}).get("key") for c in deck.cells]
+    first, second = keys.index("h-era1"), keys.index("h-era1-check")
+    cells = [c for c in deck.cells[first:second + 2] if c.cell_type == "code"]
+    assert "def loss_and_grads" in cells[0].source and "dlogits" in cells[0].source
+    result = execute_notebook(make_nb("H", [md("# T", "slide"), *cells]), "decks/H_t.ipynb",
+                              tmp_path, timeout=60)
+    assert result.ok, result.findings
+    printed = "".join(o.get("text", "") for o in result.nb.cells[1].outputs)
+    assert printed.startswith("loss_and_grads: every gradient matches autograd")
+    assert "text/html" in result.nb.cells[2].outputs[0]["data"]

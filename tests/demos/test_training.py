@@ -2,7 +2,8 @@ import pytest
 
 pytest.importorskip("torch")
 
-from deckkit.demos import live_fit, loss_curves, text_classifier_demo  # noqa: E402
+from deckkit.demos import (live_fit, loss_curves, text_classifier_demo,  # noqa: E402
+                           train_runs)
 from deckkit.demos.training import make_text_dataset  # noqa: E402
 
 
@@ -16,22 +17,53 @@ def test_healthy_run_descends_and_low_lr_stays_flat(curves):
     low = curves.runs["LR too low"][0]
     assert curves.final("healthy") < 0.6 * healthy[0]
     assert abs(low[-1] - low[0]) < 0.15 * low[0]
+    assert curves.verdict("healthy").startswith("learns:")
+    assert curves.verdict("LR too low").startswith("flat:")
 
 
 def test_too_high_lr_diverges_and_missing_zero_grad_ends_worse(curves):
     assert curves.diverged("LR too high")
     assert not curves.diverged("healthy")
     assert curves.tail_mean("no zero_grad") > 1.5 * curves.tail_mean("healthy")
+    assert curves.verdict("LR too high").startswith("diverges: NaN from step ")
+    assert curves.verdict("no zero_grad").startswith("erratic: jumps ")
+    assert curves.verdict("no zero_grad").endswith("more per step than 'healthy'")
 
 
-def test_validating_in_train_mode_with_dropout_is_noisier(curves):
-    assert curves.val_noise("dropout, val in train mode") > curves.val_noise(
-        "dropout, val in eval mode")
+def test_validating_without_eval_is_noisier_than_its_eval_twin(curves):
+    assert curves.closest("dropout, no eval()") == "dropout, eval()"
+    assert curves.val_noise("dropout, no eval()") > 3 * curves.val_noise("dropout, eval()")
+    assert "noisier than 'dropout, eval()'" in curves.verdict("dropout, no eval()")
 
 
-def test_curves_render_one_figure_and_a_table(curves):
-    page = curves._repr_html_()
-    assert page.count("data:image/png;base64,") == 1 and "NaN" in page
+def test_verdicts_come_from_the_losses_not_from_the_names():
+    runs = train_runs({"healthy": {"lr": 30.0}, "LR too high": {"lr": 0.1}}, steps=60, n=200)
+    assert runs.verdict("healthy").startswith("diverges")
+    assert runs.verdict("LR too high").startswith("learns:")
+    assert runs.headline() == "1 of 2 runs learn cleanly: LR too high"
+
+
+def test_each_row_shows_the_one_change_as_code(curves):
+    changes = {row[0]: row[1] for row in curves.rows()}
+    assert changes == {"healthy": "none", "LR too low": "lr=0.0001", "LR too high": "lr=30.0",
+                       "no zero_grad": "zero_grad=False", "dropout, eval()": "dropout=0.5",
+                       "dropout, no eval()": "dropout=0.5, eval_for_validation=False"}
+
+
+def test_an_unknown_setting_names_what_a_run_may_change():
+    with pytest.raises(ValueError, match=r"run 'fast': unknown setting momentum; a run may "
+                                         r"change lr, zero_grad, dropout, eval_for_validation"):
+        train_runs({"fast": {"momentum": 0.9}})
+    with pytest.raises(ValueError, match="at least one run"):
+        train_runs({})
+
+
+def test_the_table_and_the_chart_render_apart(curves):
+    table = curves._repr_html_()
+    assert "data:image/png" not in table and "NaN" in table and "zero_grad=False" in table
+    chart = curves.chart_html()
+    assert chart._repr_html_().count("data:image/png;base64,") == 1
+    assert "LR too high (lr=30.0): diverges: NaN from step" in chart  # the alt text
 
 
 def test_live_fit_learns_y_equals_2x_plus_10():

@@ -7,6 +7,13 @@ import html
 import io
 
 
+class Html(str):
+    """A piece of HTML that Jupyter shows as HTML when it is a cell's last value."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
 def table(headers: list[str], rows: list[list[object]], readable: bool = False) -> str:
     """``readable``: the room's size (every cell at least 18 px on a 1280×720 slide)."""
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)

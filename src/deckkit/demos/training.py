@@ -25,8 +25,26 @@ def _mlp(torch, dropout: float = 0.0, seed: int = 0):
                                torch.nn.Linear(64, 3))
 
 
-def _train(torch, data, lr: float, steps: int, zero_grad: bool = True, dropout: float = 0.0,
-           val_in_train_mode: bool = False):
+KNOBS = {  # what a run may change, and its value in a correct loop
+    "lr": 0.1, "zero_grad": True, "dropout": 0.0, "eval_for_validation": True,
+}
+
+# One colour per run wherever runs are drawn (Okabe–Ito: safe for colour-blind viewers)
+RUN_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#CC79A7", "#009E73", "#56B4E9", "#000000"]
+
+# The six runs of section E: the same classifier, one change each
+STANDARD_RUNS = {
+    "healthy": {"lr": 0.1},
+    "LR too low": {"lr": 1e-4},
+    "LR too high": {"lr": 30.0},
+    "no zero_grad": {"zero_grad": False},
+    "dropout, eval()": {"dropout": 0.5},
+    "dropout, no eval()": {"dropout": 0.5, "eval_for_validation": False},
+}
+
+
+def _train(torch, data, steps: int, lr: float = 0.1, zero_grad: bool = True,
+           dropout: float = 0.0, eval_for_validation: bool = True):
     """Mini-batch SGD; returns per-step train loss and per-step validation loss."""
     (xt, yt), (xv, yv) = data
     model = _mlp(torch, dropout)
@@ -43,107 +61,245 @@ def _train(torch, data, lr: float, steps: int, zero_grad: bool = True, dropout: 
         loss.backward()
         opt.step()
         train.append(loss.item())
-        if not val_in_train_mode:
+        if eval_for_validation:
             model.eval()                          # dropout off for evaluation
         with torch.no_grad():
             val.append(loss_fn(model(xv), yv).item())
     return train, val
 
 
+def _shared_prefix(names) -> str:
+    """"dropout, " for ["dropout, eval()", "dropout, no eval()"]: said once, on the axis."""
+    heads = {n.split(", ", 1)[0] for n in names}
+    if len(names) > 1 and len(heads) == 1 and all(", " in n for n in names):
+        return heads.pop() + ", "
+    return ""
+
+
+def _change(settings: dict) -> str:
+    """The run's settings as code, only where they differ from a correct loop."""
+    parts = [f"{k}={v!r}" for k, v in settings.items() if KNOBS[k] != v]
+    return ", ".join(parts) if parts else "none"
+
+
 @dataclass
 class LossCurves:
     steps: int
     runs: dict[str, tuple[list[float], list[float]]]   # name -> (train, val)
+    settings: dict[str, dict] = field(default_factory=dict)  # name -> what the run changed
+
+    @property
+    def reference(self) -> str:
+        """The run the others are compared with: the first one."""
+        return next(iter(self.runs))
 
     def final(self, name: str, which: int = 0) -> float:
         return self.runs[name][which][-1]
 
-    def tail_mean(self, name: str) -> float:
-        """Mean training loss over the last quarter: one step is too noisy to judge a run by."""
-        train = self.runs[name][0][-max(self.steps // 4, 1):]
-        return sum(train) / len(train)
+    def _tail(self, series: list[float]) -> list[float]:
+        return series[-max(self.steps // 4, 1):]
+
+    def tail_mean(self, name: str, which: int = 0) -> float:
+        """Mean loss over the last quarter of steps: one mini-batch is too noisy to judge by."""
+        tail = self._tail(self.runs[name][which])
+        return sum(tail) / len(tail)
 
     def diverged(self, name: str) -> bool:
         train = self.runs[name][0]
         return any(not math.isfinite(v) for v in train) or max(train) > 10 * train[0]
 
+    def first_nan(self, name: str) -> int | None:
+        return next((i for i, v in enumerate(self.runs[name][0]) if not math.isfinite(v)), None)
+
+    def noise(self, name: str, which: int = 0) -> float:
+        """Mean absolute step-to-step change of a loss over the last half of the run."""
+        half = self.runs[name][which][self.steps // 2:]
+        return sum(abs(a - b) for a, b in zip(half, half[1:])) / max(len(half) - 1, 1)
+
     def val_noise(self, name: str) -> float:
-        """Mean absolute step-to-step change of the validation loss over the last half."""
-        val = self.runs[name][1][self.steps // 2:]
-        return sum(abs(a - b) for a, b in zip(val, val[1:])) / max(len(val) - 1, 1)
+        return self.noise(name, 1)
+
+    def verdict(self, name: str) -> str:
+        """What the numbers say, in words, with the numbers it rests on."""
+        train = self.runs[name][0]
+        first = train[0]
+        if self.diverged(name):
+            bad = self.first_nan(name)
+            return f"diverges: NaN from step {bad}" if bad is not None else "diverges: blows up"
+        tail = self.tail_mean(name)
+        if tail > 1.1 * first:
+            return f"gets worse: {first:.2f} → {tail:.2f}"
+        ref = self.closest(name)
+        if ref is not None:
+            jumps = self.noise(name) / max(self.noise(ref), 1e-12)
+            if jumps > 3:
+                return f"erratic: jumps {jumps:.0f}× more per step than {ref!r}"
+        if tail > 0.8 * first:
+            return f"flat: {first:.2f} → {tail:.2f}"
+        if ref is not None:
+            ratio = self.val_noise(name) / max(self.val_noise(ref), 1e-12)
+            if ratio > 3:
+                return f"learns, but validation {ratio:.0f}× noisier than {ref!r}"
+        return f"learns: {first:.2f} → {tail:.2f}, val {self.tail_mean(name, 1):.2f}"
+
+    def closest(self, name: str) -> str | None:
+        """The other run that differs from ``name`` in the fewest settings and did not
+        diverge: what its noise is measured against (ties: the earlier run)."""
+        mine = self.settings.get(name, {})
+        others = [m for m in self.runs if m != name and not self.diverged(m)]
+        if not others:
+            return None
+        return min(others, key=lambda m: sum(mine.get(k) != self.settings.get(m, {}).get(k)
+                                             for k in KNOBS))
+
+    def headline(self) -> str:
+        clean = [n for n in self.runs if self.verdict(n).startswith("learns:")]
+        return (f"{len(clean)} of {len(self.runs)} runs learn cleanly"
+                + (f": {'; '.join(clean)}" if clean else ""))
 
     def rows(self):
-        verdicts = {"healthy": "smooth descent, train ≈ val",
-                    "LR too low": "flat: barely moves",
-                    "LR too high": "explodes / NaN",
-                    "no zero_grad": "gradients pile up: erratic",
-                    "dropout, val in train mode": "noisy validation curve"}
         out = []
-        for name, (train, _val) in self.runs.items():
-            last = train[-1]
-            shown = "NaN" if not math.isfinite(last) else f"{last:.3f}"
-            out.append([name, f"{train[0]:.3f}", shown, verdicts.get(name, "")])
+        for name, (train, val) in self.runs.items():
+            tail = "NaN" if self.diverged(name) and self.first_nan(name) is not None \
+                else f"{self.tail_mean(name):.2f}"
+            val_tail = "NaN" if not math.isfinite(val[-1]) else f"{self.tail_mean(name, 1):.2f}"
+            out.append([name, _change(self.settings.get(name, {})), f"{train[0]:.2f}", tail,
+                        val_tail, self.verdict(name)])
         return out
 
     def _repr_html_(self) -> str:
-        return render.side_by_side(
-            render.table(["run", "first loss", "last loss", "what it looks like"], self.rows()),
-            render.figure_png(self.chart()))
+        """The table: each run, its one change, and the numbers behind the verdict."""
+        note = (f"train and val: mean over the last {max(self.steps // 4, 1)} of {self.steps} "
+                "steps · mini-batches of 64 · validation loss on held-out points after every "
+                "step")
+        return (render.table(["run", "the change", "train loss, start", "train loss, end",
+                              "val loss, end", "what the numbers say"], self.rows(), readable=True)
+                + render.note(note, readable=True))
+
+    def chart_html(self) -> render.Html:
+        """The chart alone, as the slide shows it (alt text: each run's verdict in words)."""
+        return render.Html(render.figure_png(self.chart(), self.alt_text()))
+
+    def colour(self, name: str) -> str:
+        return RUN_COLOURS[list(self.runs).index(name) % len(RUN_COLOURS)]
+
+    def panels(self):
+        """(title, runs to draw, which series) per panel; only runs that exist."""
+        names = list(self.runs)
+        ref = self.reference
+        broken = [n for n in names[1:] if self.verdict(n).startswith(("diverges", "gets worse",
+                                                                        "erratic", "flat"))]
+        noisy = [n for n in names[1:] if "noisier" in self.verdict(n)]
+        panels = [(f"{ref}: train and validation", [ref], "both")]
+        slow = [n for n in broken if self.verdict(n).startswith("flat")]
+        wild = [n for n in broken if n not in slow]
+        if slow:
+            panels.append((" · ".join(slow), [ref, *slow], "train"))
+        if wild:
+            panels.append((" · ".join(wild), [ref, *wild], "train"))
+        for n in noisy:
+            panels.append((f"{n}: validation", [self.closest(n) or ref, n], "val"))
+        return panels
+
+    def alt_text(self) -> str:
+        parts = [f"{n} ({_change(self.settings.get(n, {}))}): {self.verdict(n)}"
+                 for n in self.runs]
+        return (f"Loss curves of {len(self.runs)} training runs of the same classifier over "
+                f"{self.steps} steps. " + "; ".join(parts) + ".")
 
     def chart(self):
-        fig, grid = render.new_figure(7.5, 5.2, ncols=2, nrows=2)
-        axes = list(grid.flat)
-        panels = [("Healthy", ["healthy"]), ("LR too low", ["LR too low", "healthy"]),
-                  ("LR too high / no zero_grad", ["LR too high", "no zero_grad", "healthy"])]
-        for ax, (title, names) in zip(axes, panels):
+        import matplotlib
+
+        with matplotlib.rc_context({"font.size": 15}):  # ≥ 18 px as shown on a slide
+            return self._chart()
+
+    def _chart(self):
+        panels = self.panels()
+        cols = 2 if len(panels) > 1 else 1
+        rows = math.ceil(len(panels) / cols)
+        fig, grid = render.new_figure(10.0, 2.63 * rows, ncols=cols, nrows=rows)
+        axes = list(getattr(grid, "flat", [grid]))
+        for ax, (_title, names, which) in zip(axes, panels):
+            top = self._panel_top(names, which)
+            shared = _shared_prefix(names) if which == "val" else ""
             for name in names:
-                self._plot(ax, name, self.runs[name][0])
-                if name == "healthy" and title == "Healthy":
-                    ax.plot(self.runs[name][1], label="validation", lw=1.4, ls="--")
-            ax.set_title(title, fontsize=10)
-            ax.set_ylim(0, 3)
-        ax = axes[3]
-        start = self.steps // 10
-        for name in ("dropout, val in eval mode", "dropout, val in train mode"):
-            val = self.runs[name][1]
-            ax.plot(range(start, len(val)), val[start:], lw=1.4,
-                    label=name.replace("dropout, ", "") + " (val)")
-        ax.set_title("Dropout: validate in eval()", fontsize=10)
-        for i, ax in enumerate(axes):
-            ax.set_xlabel("step")
-            ax.legend(fontsize=7, loc="center right" if i == 2 else "best")
-        axes[0].set_ylabel("cross-entropy")
-        axes[2].set_ylabel("cross-entropy")
-        fig.tight_layout()
+                train, val = self.runs[name]
+                colour = self.colour(name)
+                if which in ("train", "both"):
+                    self._plot(ax, f"{name}, train" if which == "both" else name, train,
+                               colour, top)
+                if which in ("val", "both"):
+                    label = f"{name}, val" if which == "both" else name[len(shared):]
+                    self._plot(ax, label, val, colour, top, ls="--" if which == "both" else "-")
+            if which == "val":  # the noise is the point: look past the first drop
+                start = self.steps // 10
+                tail = [v for n in names for v in self.runs[n][1][start:] if math.isfinite(v)]
+                ax.set_xlim(start, self.steps)
+                ax.set_ylim(0.9 * min(tail), 1.1 * max(tail))
+            else:
+                ax.set_ylim(0, top)
+            ax.set_xlabel(f"step · both runs: {shared[:-2]}" if shared else "step")
+            ax.set_ylabel({"train": "training loss", "val": "val. loss"}.get(which, "loss"))
+            # the legend is the panel's title: above the axes, never over a curve
+            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(ax.get_lines()) - (1 if any(
+                          self.first_nan(n) is not None for n in names) else 0),
+                      frameon=False, fontsize=15, handlelength=1.0, columnspacing=0.8, handletextpad=0.4,
+                      borderaxespad=0.2)
+        for ax in axes[len(panels):]:
+            ax.set_visible(False)
+        # fixed margins, not tight_layout: a legend may run past its axes into the gap,
+        # which tight_layout would pay for by shrinking every plot
+        fig.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.12, hspace=0.8,
+                            wspace=0.3)
         return fig
 
+    def _panel_top(self, names, which) -> float:
+        """The panel's y-limit: the largest finite loss it draws of runs that did not diverge
+        (a diverged run is drawn to the top and marked)."""
+        values = []
+        for name in names:
+            train, val = self.runs[name]
+            if not self.diverged(name):
+                values += {"train": train, "val": val, "both": train + val}[which]
+        values = [v for v in values if math.isfinite(v)]
+        return 1.08 * max(values or [1.0])
+
     @staticmethod
-    def _plot(ax, name, series):
+    def _plot(ax, label, series, colour, top, ls="-"):
         finite = [v if math.isfinite(v) else float("nan") for v in series]
-        (line,) = ax.plot([min(v, 2.95) for v in finite], label=name, lw=1.4)
+        ax.plot([min(v, 0.98 * top) for v in finite], label=label, lw=2, color=colour, ls=ls)
         bad = next((i for i, v in enumerate(series) if not math.isfinite(v)), None)
         if bad is not None:
-            ax.plot([bad], [2.9], "x", color=line.get_color(), ms=9, mew=2)
-            ax.annotate(f"NaN from step {bad}", (bad, 2.9), (bad + 8, 2.55), fontsize=8,
-                        color=line.get_color())
+            ax.plot([bad], [0.96 * top], "x", color=colour, ms=10, mew=2.5)
+            ax.annotate(f"NaN from step {bad}", (bad, 0.96 * top), (bad + 4, 0.86 * top),
+                        fontsize=15, color=colour, va="top",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+
+
+def train_runs(changes: dict[str, dict], steps: int = 150, n: int = 600,
+               seed: int = 0) -> LossCurves:
+    """Train the same small classifier once per entry of ``changes`` (run name -> settings
+    that differ from a correct loop: lr, zero_grad, dropout, eval_for_validation) and record
+    the training and validation loss of every step.  The first run is the reference."""
+    import torch
+
+    if not changes:
+        raise ValueError("train_runs needs at least one run, e.g. {'healthy': {'lr': 0.1}}")
+    for name, settings in changes.items():
+        unknown = sorted(set(settings) - set(KNOBS))
+        if unknown:
+            raise ValueError(f"run {name!r}: unknown setting {', '.join(unknown)}; "
+                             f"a run may change {', '.join(KNOBS)}")
+    x, y = _blobs(torch, 2 * n, seed)
+    data = ((x[:n], y[:n]), (x[n:], y[n:]))
+    full = {name: {**KNOBS, **settings} for name, settings in changes.items()}
+    runs = {name: _train(torch, data, steps, **settings) for name, settings in full.items()}
+    return LossCurves(steps, runs, full)
 
 
 def loss_curves(steps: int = 150, n: int = 600, seed: int = 0) -> LossCurves:
-    """Five real runs of one small classifier, each with one thing changed."""
-    import torch
-
-    x, y = _blobs(torch, 2 * n, seed)
-    data = ((x[:n], y[:n]), (x[n:], y[n:]))
-    runs = {
-        "healthy": _train(torch, data, lr=0.1, steps=steps),
-        "LR too low": _train(torch, data, lr=1e-4, steps=steps),
-        "LR too high": _train(torch, data, lr=30.0, steps=steps),
-        "no zero_grad": _train(torch, data, lr=0.1, steps=steps, zero_grad=False),
-        "dropout, val in eval mode": _train(torch, data, lr=0.1, steps=steps, dropout=0.5),
-        "dropout, val in train mode": _train(torch, data, lr=0.1, steps=steps, dropout=0.5,
-                                             val_in_train_mode=True),
-    }
-    return LossCurves(steps, runs)
+    """Section E's six runs (STANDARD_RUNS): healthy, and five with one thing changed."""
+    return train_runs(STANDARD_RUNS, steps, n, seed)
 
 
 # ---------------------------------------------------------------- live plot: y = 2x + 10
