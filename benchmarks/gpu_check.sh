@@ -5,7 +5,7 @@
 # It needs only what that machine's image holds (torch with CUDA, numpy, matplotlib,
 # threadpoolctl, pytest); deckkit itself is used from src/ without installing it.
 # Results land in $OUT (the device tool brings them back): gpu.txt, tests.txt, demos.json,
-# crossover.txt. Record the GPU figures in README.md's benchmark section.
+# crossover.txt, compile.txt. Record the GPU figures in README.md's benchmark section.
 set -uo pipefail
 export PYTHONPATH=src PYTHONUNBUFFERED=1 TORCHINDUCTOR_CACHE_DIR=/tmp/deckkit-inductor
 OUT=${OUT:-/tmp/deckkit-gpu-check}
@@ -19,7 +19,8 @@ python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.versio
 # The demo tests, GPU-marked ones included (they skip only without CUDA).
 python3 -m pytest -q -p no:cacheprovider -p no:deckkit -o addopts="" tests/demos/test_device.py \
     tests/demos/test_vectorise.py tests/demos/test_timing.py tests/demos/test_autograd.py \
-    tests/demos/test_compiled.py tests/demos/test_training.py 2>&1 | tee "$OUT/tests.txt"
+    tests/demos/test_compiled.py tests/demos/test_training.py \
+    tests/demos/test_transfer.py 2>&1 | tee "$OUT/tests.txt"
 
 # Every demo at full size, each in a fresh process, as the benchmark prints it.
 python3 benchmarks/demos.py 2>&1 | tee "$OUT/demos.json"
@@ -34,7 +35,23 @@ print(r.headline())
 for row in r.rows():
     print(" | ".join(row))
 print("gpu_bandwidth_fraction", r.gpu_bandwidth_fraction)
-print("n, CPU s, GPU s incl. copy")
-for n, cpu, gpu in r.crossover:
-    print(f"{n:>10} {cpu:.2e} {gpu:.2e} {'GPU' if gpu < cpu else 'CPU'} wins")
+
+from deckkit.demos import copy_cost
+
+cost = copy_cost()
+print(cost.headline())
+for name, cross in (("dot (float64)", cost.dot), ("matmul (float32, n x n)", cost.matmul)):
+    print(f"{name}: n, CPU s, GPU s incl. copies both ways")
+    for n, cpu, gpu in zip(cross.sizes, cross.cpu_s, cross.gpu_s):
+        print(f"{n:>10} {cpu:.2e} {gpu:.2e} {'GPU' if gpu < cpu else 'CPU'} wins")
+print("matmul_crossover_n", cost.matmul_crossover_n)
+PY
+
+# Era 6 on CUDA: why the small model does not gain, and what does (reduce-overhead).
+python3 - <<'PY' 2>&1 | tee "$OUT/compile.txt"
+import re
+from deckkit.demos import compile_demo
+
+r = compile_demo()
+print(re.sub(r"<[^>]+>", " ", r._repr_html_()))
 PY

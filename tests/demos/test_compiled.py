@@ -79,3 +79,32 @@ def test_the_race_without_a_compiler_says_why_and_shows_eager(monkeypatch):
     r = compile_race(chain, torch.compile(chain), torch.randn(1000), budget_s=0.01)
     assert not r.compiled and "no C++ compiler" in r.reason and r.eager_s > 0
     assert "did not run here" in r.headline() and "<table" in r._repr_html_()
+
+
+@pytest.mark.skipif(not cd.compile_support("cpu")[0], reason="no C++ compiler for Inductor")
+def test_each_workload_says_whether_it_gains_and_why_on_this_device():
+    r = compile_demo(**TINY)
+    page = r._repr_html_()
+    for w in r.workloads:
+        assert w.verdict() in ("gains", "no gain", "slower compiled")
+        assert f"{w.name}: {w.verdict()} — " in page
+    assert "one fused pass" in page and "BLAS" in page
+    assert "reduce-overhead" not in page  # CUDA graphs only where there is CUDA
+
+
+def test_the_small_model_reason_depends_on_the_device():
+    assert "launch-bound" in cd.why("small MLP (matmul-bound)", "cuda")
+    assert "BLAS" in cd.why("small MLP (matmul-bound)", "cpu")
+    assert "guard checks" in cd.why("small MLP (matmul-bound)", "cpu", "slower compiled")
+    assert "guard checks" not in cd.why("pointwise chain", "cpu", "gains")
+
+
+@pytest.mark.gpu
+def test_on_cuda_the_small_model_gets_a_reduce_overhead_row():
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    r = compile_demo(pointwise_n=1_000_000, mlp_shape=(64, 256, 256, 10), budget_s=0.05,
+                     device="cuda")
+    names = [w.name for w in r.workloads]
+    assert names[-1] == "small MLP, reduce-overhead" and r.compiled, r.reason
+    assert all(w.outputs_equal for w in r.workloads)

@@ -2,8 +2,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from deckkit.demos import (live_fit, loss_curves, text_classifier_demo,  # noqa: E402
-                           train_runs)
+from deckkit.demos import live_fit, loss_curves, text_classifier_demo, train_runs  # noqa: E402
 from deckkit.demos.training import make_text_dataset  # noqa: E402
 
 

@@ -12,10 +12,12 @@ _EXPORTS = {
     "device_info": "device", "prepare": "device",
     "measure": "timing", "compare": "timing", "same_threads": "timing",
     "vectorisation": "vectorise", "dot_race": "vectorise", "python_dot": "vectorise",
+    "copy_cost": "transfer",
     "manual_gradients_check": "autograd", "check_against_autograd": "autograd",
     "compile_demo": "compiled", "compile_race": "compiled", "warmup": "compiled",
     "preload": "compiled",
-    "loss_curves": "training", "train_runs": "training", "live_fit": "training", "text_classifier_demo": "training",
+    "loss_curves": "training", "train_runs": "training", "live_fit": "training",
+    "text_classifier_demo": "training",
 }
 
 __all__ = sorted(_EXPORTS)

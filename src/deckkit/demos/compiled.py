@@ -71,6 +71,35 @@ def make_mlp(torch, shape=MLP_SHAPE):
                                torch.nn.Linear(hidden, classes)).eval()
 
 
+# Why a workload gains or not: what compiling changes for it (Dynamo captures the Python into a
+# graph; Inductor fuses pointwise ops into generated kernels; matmuls stay library calls).
+WHY = {
+    "pointwise chain": "eager runs one kernel per op and writes a temporary after each; the "
+                       "compiled chain is one fused pass over the data",
+    "small MLP (matmul-bound)": {
+        "cpu": "the time is in the matmuls, already one optimised BLAS call each: nothing to "
+               "fuse",
+        "cuda": "launch-bound: a call is a handful of tiny kernels, each paying microseconds "
+                "of launch from Python; compiling keeps the launches (and adds a guard check)",
+    },
+    "small MLP, reduce-overhead": "CUDA graphs record the launches once and replay them as one",
+}
+
+
+SLOWER = ("; each compiled call also pays guard checks and a wrapper (microseconds), which a "
+          "call this short cannot hide")
+
+
+def why(name: str, device: str, verdict: str = "") -> str:
+    """The reason for a workload's result on ``device``; a slowdown names its cost too."""
+    reason = WHY.get(name, "")
+    if isinstance(reason, dict):
+        reason = reason.get(device, reason["cpu"])
+    if verdict == "slower compiled" and "guard" not in reason:
+        reason += SLOWER
+    return reason
+
+
 @dataclass
 class Workload:
     name: str
@@ -79,6 +108,12 @@ class Workload:
     first_call_s: float | None = None   # includes tracing and code generation
     speedup: Comparison | None = None
     outputs_equal: bool | None = None
+
+    def verdict(self) -> str:
+        if self.speedup is None:
+            return "not compiled"
+        r = self.speedup.ratio
+        return "gains" if r >= 1.05 else "no gain" if r > 0.95 else "slower compiled"
 
 
 @dataclass
@@ -96,7 +131,7 @@ class CompileResult:
         f = render.fmt_time
         rows = []
         for w in self.workloads:
-            if self.compiled:
+            if self.compiled and w.speedup is not None:
                 rows.append([w.name, f(w.eager_s), f(w.compiled_s), f"{w.speedup.ratio:.1f}×",
                              f"{w.first_call_s:.2f} s", "yes" if w.outputs_equal else "NO"])
             else:
@@ -106,7 +141,10 @@ class CompileResult:
                 f"cache {self.cache_dir}")
         if not self.compiled:
             note = f"torch.compile did not run here: {self.reason}. Eager numbers only. " + note
-        return render.table(head, rows) + render.note(note)
+        reasons = "".join(render.note(f"{w.name}: {w.verdict()} — "
+                                      f"{why(w.name, self.device, w.verdict())}")
+                          for w in self.workloads if self.compiled and w.speedup is not None)
+        return render.table(head, rows) + reasons + render.note(note)
 
 
 def compile_demo(pointwise_n: int = POINTWISE_N, mlp_shape=MLP_SHAPE, *,
@@ -122,21 +160,25 @@ def compile_demo(pointwise_n: int = POINTWISE_N, mlp_shape=MLP_SHAPE, *,
     x = torch.randn(pointwise_n, device=kind)
     mlp = make_mlp(torch, mlp_shape).to(kind)
     batch = torch.randn(mlp_shape[0], mlp_shape[1], device=kind)
-    cases = [("pointwise chain", pointwise, x), ("small MLP (matmul-bound)", mlp, batch)]
+    cases = [("pointwise chain", pointwise, x, "default"),
+             ("small MLP (matmul-bound)", mlp, batch, "default")]
+    if kind == "cuda":  # what does pay for a launch-bound model: replaying the launches
+        cases.append(("small MLP, reduce-overhead", mlp, batch, "reduce-overhead"))
     torch._dynamo.reset()  # a rerun of the cell shows the real first-call cost again
     with torch.no_grad():
-        for name, fn, arg in cases:
-            result.workloads.append(_run_case(torch, name, fn, arg, result, budget_s, sync))
+        for name, fn, arg, mode in cases:
+            result.workloads.append(_run_case(torch, name, fn, arg, result, budget_s, sync,
+                                              mode))
     return result
 
 
-def _run_case(torch, name, fn, arg, result, budget_s, sync) -> Workload:
+def _run_case(torch, name, fn, arg, result, budget_s, sync, mode="default") -> Workload:
     """One workload of the table: compile_race's numbers, or eager only once compiling failed."""
     from .timing import measure
 
     if result.compiled:
         try:
-            compiled = torch.compile(fn, dynamic=False)
+            compiled = torch.compile(fn, dynamic=False, mode=mode)
         except Exception as exc:  # an unsupported platform can fail here already
             result.compiled = False
             result.reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
