@@ -43,8 +43,8 @@ class Agenda:
         return ('<table class="deckkit-agenda"><thead><tr><th>Stop</th><th>Section</th>'
                 "<th>Budget</th><th>Starts at</th><th>Builds</th></tr></thead><tbody>"
                 + "".join(body) + "</tbody></table>"
-                f"<p><small>{stops:g} min of stops + {extra:g} min buffer/Q&amp;A = "
-                f"{self.session.total_minutes:g} min</small></p>")
+                f"<p class='deckkit-caption'>{stops:g} min of stops + {extra:g} min buffer/Q&amp;A = "
+                f"{self.session.total_minutes:g} min</p>")
 
 
 def agenda(decks_dir: str | Path | None = None) -> Agenda:

@@ -116,6 +116,12 @@ def cmd_contact(args) -> int:
     for info in result.broken:
         print(f"slide {info['index'] + 1} ({info['section']}: {info['title']!r}) shows a maths "
               "or error output; look at it", file=sys.stderr)
+    for problem in result.illegible:
+        print(f"{args.deck or 'session'}: {problem}", file=sys.stderr)
+    if result.illegible:
+        print(f"{len(result.illegible)} element(s) below the room's standard (at 1280×720: text "
+              "≥ 18 px, body ≥ 24 px, code ≥ 20 px, nothing clipped or covered, real alt text); "
+              "fix the deck, its CSS or the chart's size", file=sys.stderr)
     for url in result.blocked:
         print(f"deck tried to load {url} (blocked: decks must work offline)", file=sys.stderr)
     print(result.sheet)

@@ -6,53 +6,82 @@ Decks call these in `remove-input` cells; `deckkit figures` also writes them to 
 
 from __future__ import annotations
 
-# (year as a decimal, label, era colour key) — dates verified in shared/CONTENT.md
+# (year as a decimal, label, era colour key, level) — dates verified in shared/CONTENT.md.
+# level: where the label sits on its row, above (+) or below (-) the line, so labels of
+# neighbouring events never overlap (tests/test_figures.py checks the drawn boxes).
 TIMELINE = [
-    (2007.0, "Theano\nfirst release", "graph"),
-    (2012.75, "AlexNet wins ILSVRC\n15.3 % vs 26.2 % top-5", "gpu"),
-    (2014.5, "Caffe paper", "graph"),
-    (2015.24, "Keras\n27 Mar 2015", "keras"),
-    (2015.45, "Chainer:\ndefine-by-run", "eager"),
-    (2015.86, "TensorFlow open-sourced\n9 Nov 2015 (1.0: Feb 2017)", "graph"),
-    (2017.05, "PyTorch\npublic beta, Jan 2017", "eager"),
-    (2018.5, "TF eager\nmode", "eager"),
-    (2018.95, "JAX\nopen-sourced", "graph"),
-    (2019.7, "TF 2.0: eager\nby default", "eager"),
-    (2022.92, "PyTorch 2.0 / torch.compile\nannounced 2 Dec 2022", "compile"),
-    (2023.2, "2.0 stable\n15 Mar 2023", "compile"),
-    (2023.85, "Keras 3:\nmulti-backend", "keras"),
+    (2007.0, "Theano: first release", "graph", 1),
+    (2012.75, "AlexNet wins ILSVRC\n15.3 % vs 26.2 % top-5", "gpu", 1),
+    (2014.5, "Caffe paper", "graph", 2),
+    (2015.24, "Keras, 27 Mar", "keras", 1),
+    (2015.45, "Chainer: define-by-run", "eager", -1),
+    (2015.86, "TensorFlow open-sourced, 9 Nov", "graph", -2),
+    (2017.05, "PyTorch: public beta, Jan", "eager", 1),
+    (2018.5, "TF eager mode", "eager", -1),
+    (2018.95, "JAX open-sourced", "graph", 2),
+    (2019.7, "TF 2.0: eager by default", "eager", -2),
+    (2022.92, "torch.compile announced, 2 Dec", "compile", 2),
+    (2023.2, "PyTorch 2.0 stable, 15 Mar", "compile", -1),
+    (2023.85, "Keras 3: multi-backend", "keras", 1),
 ]
-COLOURS = {"graph": "#4c78a8", "gpu": "#54a24b", "keras": "#f58518", "eager": "#e45756",
-           "compile": "#b279a2"}
+ROWS = [(2006.5, 2016.5), (2016.5, 2024.5)]     # two rows, so labels can be large
+# Okabe–Ito colours, one per idea
+COLOURS = {"graph": "#0072B2", "gpu": "#009E73", "keras": "#E69F00", "eager": "#D55E00",
+           "compile": "#CC79A7"}
 LEGEND = {"graph": "graph-first", "gpu": "GPU deep learning", "keras": "high-level API",
           "eager": "eager / define-by-run", "compile": "compilers for eager code"}
 
 
 def timeline_figure():
-    """The deep-learning framework timeline, 2007–2023, coloured by idea."""
+    """The deep-learning framework timeline, 2007–2023, coloured by idea: two rows, every year
+    marked, labels at 15 pt (≥ 18 px as shown on a 1280×720 slide)."""
+    import matplotlib
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(13, 4.6))
-    ax.axhline(0, color="#333", lw=1.5, zorder=1)
-    levels = [1.9, -1.5, 1.0, -2.7, 2.8, -0.8, 1.9, -2.0, 0.9, -1.1, 2.2, -2.4, 0.9]
-    for (year, label, kind), level in zip(TIMELINE, levels):
-        colour = COLOURS[kind]
-        ax.plot([year, year], [0, level], color=colour, lw=1.2, zorder=2)
-        ax.scatter([year], [0], s=45, color=colour, zorder=3)
-        ax.annotate(label, (year, level), ha="center", va="bottom" if level > 0 else "top",
-                    fontsize=9.5, color="#222",
-                    bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=colour, lw=1.2))
-    for year in range(2007, 2025, 2):
-        ax.text(year, -0.25, str(year), ha="center", va="top", fontsize=9, color="#555")
-    handles = [plt.Line2D([], [], marker="o", ls="", color=COLOURS[k], label=v)
-               for k, v in LEGEND.items()]
-    ax.legend(handles=handles, loc="lower left", fontsize=9, ncol=5, frameon=False,
-              bbox_to_anchor=(0, -0.12))
-    ax.set_xlim(2006.2, 2024.8)
-    ax.set_ylim(-3.6, 3.8)
-    ax.axis("off")
-    fig.tight_layout()
+    with matplotlib.rc_context({"font.size": 15}):
+        fig, axes = plt.subplots(len(ROWS), 1, figsize=(12, 5.2))
+        for ax, (start, end) in zip(axes, ROWS):
+            ax.axhline(0, color="#333", lw=1.5, zorder=1)
+            for year in range(int(start + 0.5), int(end + 0.5)):
+                ax.plot([year, year], [-0.12, 0.12], color="#333", lw=1, zorder=1)
+                ax.text(year, -0.2, str(year), ha="center", va="top", color="#333",
+                        fontsize=15)
+            for year, label, kind, level in TIMELINE:
+                if not start <= year < end:
+                    continue
+                colour = COLOURS[kind]
+                y = 0.75 * level + (0.25 if level > 0 else -0.55)
+                ax.plot([year, year], [0, y], color=colour, lw=1.5, zorder=2)
+                ax.scatter([year], [0], s=70, color=colour, zorder=3)
+                place = (year - start) / (end - start)
+                ha = "left" if place < 0.15 else "right" if place > 0.8 else "center"
+                ax.annotate(label, (year, y), ha=ha, va="bottom" if level > 0 else "top",
+                            fontsize=15, color="#111", linespacing=1.1,
+                            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colour, lw=1.5))
+            ax.set_xlim(start, end)
+            ax.set_ylim(-2.6, 2.3)
+            ax.axis("off")
+        handles = [plt.Line2D([], [], marker="o", ls="", ms=10, color=COLOURS[k], label=v)
+                   for k, v in LEGEND.items()]
+        fig.legend(handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=15,
+                   handletextpad=0.2, columnspacing=1.0)
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.1, hspace=0.08)
     return fig
+
+
+def timeline_alt() -> str:
+    events = "; ".join(f"{int(year)}: {' '.join(label.split())}"
+                       for year, label, _kind, _level in TIMELINE)
+    return (f"Timeline of deep-learning frameworks, {int(TIMELINE[0][0])} to "
+            f"{int(TIMELINE[-1][0])}, coloured by idea ({', '.join(LEGEND.values())}). "
+            f"{events}.")
+
+
+def timeline():
+    """The timeline as the slide shows it: a PNG with its events in the alt text."""
+    from .demos import render
+
+    return render.Html(render.figure_png(timeline_figure(), timeline_alt()))
 
 
 def figures() -> dict:

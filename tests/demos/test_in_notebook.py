@@ -13,8 +13,11 @@ def test_live_plot_updates_one_figure_in_place(tmp_path):
                        code("from deckkit.demos import live_fit\nfit = live_fit(epochs=40, every=5)")])
     result = execute_notebook(nb, "decks/E_t.ipynb", tmp_path, timeout=60)
     assert result.ok, result.findings
-    images = [o for o in result.nb.cells[1].outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 1  # one figure, redrawn through its display id, not 8 figures
+    frames = [o for o in result.nb.cells[1].outputs
+              if "data:image/png" in o.get("data", {}).get("text/html", "")]
+    assert len(frames) == 1  # one chart, redrawn through its display id, not 8 charts
+    last = frames[0]["data"]["text/html"]
+    assert 'alt="Two charts after epoch 40.' in last and "data-min-font-px" in last
 
 
 def test_demo_results_render_as_html_in_the_kernel(tmp_path):

@@ -57,9 +57,27 @@ def test_session_deck_renders_offline_every_slide_fits_and_is_captured(repo_buil
     assert sheet.sheet.stat().st_size > 10_000
 
 
+def test_every_slide_of_the_session_deck_meets_the_rooms_standard(repo_build, tmp_path):
+    """At 1280×720 with every fragment shown: text ≥ 18 px (chart and diagram text as shown),
+    body ≥ 24 px, code ≥ 20 px, nothing clipped, under a picture or under the navigation,
+    every picture with a real alt text."""
+    sheet = contact_sheet(repo_build / "build/html/session.slides.html", tmp_path)
+    assert [str(p) for p in sheet.illegible] == []
+
+
 def test_overflow_check_catches_a_slide_that_is_too_tall(fixture_build, tmp_path):
     sheet = contact_sheet(fixture_build / "build/html/session.slides.html", tmp_path)
     assert [o["title"] for o in sheet.overflowing] == ["Too tall"]
+
+
+def test_the_standard_finds_a_plain_matplotlib_plot_and_passes_a_diagram(fixture_build,
+                                                                       tmp_path):
+    sheet = contact_sheet(fixture_build / "build/html/session.slides.html", tmp_path)
+    plot = [p.problem for p in sheet.illegible if p.element.startswith("img 'No description")]
+    assert plot == ["no alt text that says what it shows",
+                    "text size inside the picture unknown (no data-min-font-px)"]
+    assert not [p for p in sheet.illegible if p.title == "Far diagram"]
+    assert not sheet.ok
 
 
 def test_notes_stay_hidden_from_the_audience(repo_build):

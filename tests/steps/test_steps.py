@@ -122,3 +122,26 @@ def test_a_diagram_that_takes_too_long_is_stopped_and_reported(resolved, monkeyp
     nb.cells[3].source = "```mermaid\nflowchart LR\n  P --> Q\n```"
     _, findings = mermaid.render_diagrams(nb, ctx)
     assert findings == []
+
+
+def test_a_diagrams_alt_text_reads_its_arrows_in_words_without_markup():
+    from deckkit.steps.mermaid import _alt_text
+
+    source = ('flowchart RL\n'
+              '  LOSS["loss"] -- "dL/dlogits" --> OUT["logits =<br/>h @ W2 + b2"]\n'
+              '  OUT -->|dL/dh| H("h = relu(x)")\n'
+              '  subgraph S["the optimiser"]\n'
+              '    H --> OPT["optimiser.step()"]\n'
+              '  end')
+    assert _alt_text(source) == (
+        "Diagram (the optimiser): loss → logits = h @ W2 + b2 (dL/dlogits); "
+        "logits = h @ W2 + b2 → h = relu(x) (dL/dh); h = relu(x) → optimiser.step().")
+
+
+def test_a_diagram_says_how_large_its_labels_are_drawn():
+    from deckkit.steps.mermaid import svg_metrics
+
+    svg = ('<svg id="my-svg" width="100%" viewBox="0 0 1345.5 174"><style>#my-svg{font-family:'
+           'arial;font-size:20px;fill:#333;}#my-svg .title{font-size:18px}</style></svg>')
+    assert svg_metrics(svg) == (20.0, 1345.5)
+    assert svg_metrics("<svg></svg>") == (None, None)

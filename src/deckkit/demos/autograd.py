@@ -49,8 +49,7 @@ class GradientCheck:
         return (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
                 + render.table(["", "shape", "max |by hand − autograd|", "verdict"], rows,
                                readable=True)
-                + render.note(f"float64, random inputs · agreement means below {TOLERANCE:g}",
-                              readable=True))
+                + render.note(f"float64, random inputs · agreement means below {TOLERANCE:g}"))
 
 
 def check_against_autograd(loss_and_grads, batch: int = 8, seq: int = 6, vocab: int = 20,

@@ -237,7 +237,7 @@ class CompileRace:
                 "(Inductor: C++ on the CPU, Triton on a GPU)")
         return (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
                 + render.table(["", "time"], self.rows(), readable=True)
-                + render.note(note, readable=True))
+                + render.note(note))
 
 
 def compile_race(fn, compiled_fn, *args, budget_s: float = 0.3) -> CompileRace:

@@ -23,16 +23,30 @@ def table(headers: list[str], rows: list[list[object]], readable: bool = False) 
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def figure_png(fig, alt: str = "chart") -> str:
+def min_font_px(fig, dpi: float = 100) -> float | None:
+    """The smallest visible text in ``fig``, in pixels of its PNG at ``dpi``."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip()]
+    return min(sizes) * dpi / 72 if sizes else None
+
+
+def figure_png(fig, alt: str, close: bool = True) -> str:
     """An <img> with the figure as a PNG data URI (no file, works offline); closes the figure.
-    ``alt`` says what the chart shows, in words, for a screen reader."""
+    ``alt`` says what the chart shows, in words, for a screen reader; ``data-min-font-px`` is
+    its smallest text in the PNG's pixels, so the legibility check can scale it as shown."""
     import matplotlib.pyplot as plt
 
+    dpi = 100
+    smallest = min_font_px(fig, dpi)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    plt.close(fig)
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    if close:  # a figure redrawn in place (live_fit) stays open between frames
+        plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<img class="deckkit-chart" alt="{html.escape(alt, quote=True)}" '
+    size = f' data-min-font-px="{smallest:.1f}"' if smallest else ""
+    return (f'<img class="deckkit-chart" alt="{html.escape(alt, quote=True)}"{size} '
             'style="max-width:100%" '
             f'src="data:image/png;base64,{data}">')
 
@@ -51,12 +65,11 @@ def side_by_side(left: str, right: str) -> str:
             f'<div style="flex:1 1 48%; min-width:0">{right}</div></div>')
 
 
-def note(text: str, readable: bool = False) -> str:
+def note(text: str) -> str:
+    """A caption under a table or chart, at the room's size (at least 18 px on the slide)."""
     if not text:
         return ""
-    if readable:  # at least 18 px on the slide
-        return f'<p class="deckkit-caption">{html.escape(text)}</p>'
-    return f'<p class="deckkit-note"><small>{html.escape(text)}</small></p>'
+    return f'<p class="deckkit-caption">{html.escape(text)}</p>'
 
 
 def fmt_time(seconds: float) -> str:

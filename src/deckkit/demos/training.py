@@ -174,7 +174,7 @@ class LossCurves:
                 "step")
         return (render.table(["run", "the change", "train loss, start", "train loss, end",
                               "val loss, end", "what the numbers say"], self.rows(), readable=True)
-                + render.note(note, readable=True))
+                + render.note(note))
 
     def chart_html(self) -> render.Html:
         """The chart alone, as the slide shows it (alt text: each run's verdict in words)."""
@@ -337,43 +337,59 @@ def live_fit(epochs: int = 120, lr: float = 0.1, every: int = 10, seed: int = 0,
         losses.append(loss.item())
         if plot and (epoch % every == 0 or epoch == epochs):
             with torch.no_grad():
-                plot.update(epoch, model(x), losses)
+                plot.update(epoch, model(x), losses, model.weight.item(), model.bias.item())
     if plot:
         plot.close()
     return LiveFit(model.weight.item(), model.bias.item(), losses)
 
 
 class _LivePlot:
-    """One matplotlib figure shown once and then updated through its display id."""
+    """One chart shown once and then replaced in place through its display id, each frame a
+    PNG with an alt text that says where the fit stands (what a screen reader hears)."""
 
     def __init__(self, x, y):
+        import matplotlib
         import matplotlib.pyplot as plt
 
-        self.fig, (self.ax, self.ax_loss) = plt.subplots(1, 2, figsize=(9, 3.0))
-        self.ax.scatter(x.squeeze().numpy(), y.squeeze().numpy(), s=10, color="#999")
-        (self.line,) = self.ax.plot(x.squeeze().numpy(), [0] * len(x), color="#e45756", lw=2)
-        self.ax.set_ylim(float(y.min()) - 2, float(y.max()) + 2)
-        (self.loss_line,) = self.ax_loss.semilogy([1], [1])
-        self.ax_loss.set_xlabel("epoch")
-        self.ax_loss.set_title("loss")
+        with matplotlib.rc_context({"font.size": 15}):  # ≥ 18 px as shown on a slide
+            self.fig, (self.ax, self.ax_loss) = plt.subplots(1, 2, figsize=(10.5, 3.4))
+            self.ax.scatter(x.squeeze().numpy(), y.squeeze().numpy(), s=14, color="#999")
+            (self.line,) = self.ax.plot(x.squeeze().numpy(), [0] * len(x), color="#D55E00",
+                                        lw=2.5)
+            self.ax.set_ylim(float(y.min()) - 2, float(y.max()) + 2)
+            self.ax.set_xlabel("x")
+            self.ax.set_ylabel("y")
+            (self.loss_line,) = self.ax_loss.semilogy([1], [1], color="#0072B2", lw=2.5)
+            self.ax_loss.set_xlabel("epoch")
+            self.ax_loss.set_title("loss (log scale)")
+            self.fig.tight_layout()
+        self.alt = "The fit has not started."
         self.handle = None
         try:
             from IPython import get_ipython
             from IPython.display import display
 
             if get_ipython() is not None:
-                self.handle = display(self.fig, display_id=True)
+                self.handle = display(self._frame(), display_id=True)
         except ImportError:
             pass
 
-    def update(self, epoch, pred, losses):
+    def _frame(self):
+        return render.Html(render.figure_png(self.fig, self.alt, close=False))
+
+    def update(self, epoch, pred, losses, weight=None, bias=None):
         self.line.set_ydata(pred.squeeze().numpy())
         self.loss_line.set_data(range(1, len(losses) + 1), losses)
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
-        self.ax.set_title(f"epoch {epoch}: fitting y = 2x + 10")
+        self.ax.set_title(f"epoch {epoch}: fitting y = 2x + 10", fontsize=15)
+        fitted = (f"the fitted line is y = {weight:.2f}x + {bias:.2f}" if weight is not None
+                  else "the fitted line is drawn over them")
+        self.alt = (f"Two charts after epoch {epoch}. Left: 64 noisy points along y = 2x + 10; "
+                    f"{fitted}. Right: the loss per epoch on a log scale, from "
+                    f"{losses[0]:.3g} to {losses[-1]:.3g}.")
         if self.handle is not None:
-            self.handle.update(self.fig)
+            self.handle.update(self._frame())
 
     def close(self):
         import matplotlib.pyplot as plt

@@ -131,7 +131,7 @@ class CopyCost:
         left = (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
                 + render.table(["operation", "CPU", f"{self.device} + copies", "wins"],
                                self.rows(), readable=True)
-                + render.note(caption, readable=True))
+                + render.note(caption))
         return render.side_by_side(left, render.figure_png(self.chart(), self.alt_text()))
 
 

@@ -137,7 +137,7 @@ class VectorisationResult:
         left = (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
                 + render.table(["what ran", "time", "× loop · GB/s", "threads · memory"],
                                self.rows(), readable=True)
-                + render.note(caption, readable=True) + render.note(warn, readable=True))
+                + render.note(caption) + render.note(warn))
         return render.side_by_side(left, render.figure_png(self.chart(), self.alt_text()))
 
     def alt_text(self) -> str:

@@ -104,6 +104,12 @@ def show_slide(page, index: int) -> dict:
     """Go to leaf slide ``index`` with all its fragments shown; return what is on it and
     whether its content overflows the 1280×720 slide."""
     return page.evaluate("""(i) => {
+        if (!document.getElementById('deckkit-no-motion')) {  // shots show the final state
+            const style = document.createElement('style');
+            style.id = 'deckkit-no-motion';
+            style.textContent = '.reveal .fragment, .reveal .slides section { transition: none !important; }';
+            document.head.appendChild(style);
+        }
         const s = Reveal.getSlides()[i];
         const idx = Reveal.getIndices(s);
         Reveal.slide(idx.h, idx.v);
@@ -119,9 +125,9 @@ def show_slide(page, index: int) -> dict:
     }""", index)
 
 
-def walk(page):
-    """Yield show_slide() for every leaf slide, in order."""
-    for i in range(slide_count(page)):
+def walk(page, slides=None):
+    """Yield show_slide() for every leaf slide (or the given 0-based indices), in order."""
+    for i in (range(slide_count(page)) if slides is None else slides):
         info = show_slide(page, i)
         page.wait_for_timeout(60)
         yield info

@@ -1,5 +1,6 @@
 """A contact sheet: one PNG per slide of a built deck and one grid image of them all, so a
-person can review the whole talk at a glance.  Also reports slides whose content overflows."""
+person can review the whole talk at a glance.  Also reports slides whose content overflows and,
+element by element, what falls short of the room's standard (output/legibility.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DeckError
-from . import browser
+from . import browser, legibility
 from .layout import atomic_path
 
 
@@ -18,10 +19,11 @@ class ContactSheet:
     overflowing: list[dict] = field(default_factory=list)
     broken: list[dict] = field(default_factory=list)   # maths errors, error output on a slide
     blocked: list[str] = field(default_factory=list)
+    illegible: list[legibility.Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.overflowing or self.broken or self.blocked)
+        return not (self.overflowing or self.broken or self.blocked or self.illegible)
 
 
 def _pillow():
@@ -39,7 +41,7 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("slide-*.png"):
         old.unlink()
-    shots, overflowing, broken = [], [], []
+    shots, overflowing, broken, illegible = [], [], [], []
     with browser.open_deck(deck) as session:
         total = browser.slide_count(session.page)
         for info in browser.walk(session.page):
@@ -51,6 +53,8 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
                 overflowing.append(info)
             if info["broken"]:
                 broken.append(info)
+            illegible += legibility.judge(session.page.evaluate(legibility.MEASURE,
+                                                                info["index"]))
             if (info["index"] + 1) % 10 == 0:
                 progress(f"contact sheet: {info['index'] + 1}/{total} slides")
         blocked = list(session.blocked)
@@ -64,4 +68,4 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
     sheet = out_dir / "contact-sheet.png"
     with atomic_path(sheet) as tmp:
         grid.save(tmp, format="PNG")
-    return ContactSheet(sheet, shots, overflowing, broken, blocked)
+    return ContactSheet(sheet, shots, overflowing, broken, blocked, illegible)

@@ -17,7 +17,7 @@ from ..errors import DeckError
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE = TEMPLATES / "deckkit"
 REVEAL = {"width": 1280, "height": 720, "margin": 0.04, "hash": True, "slideNumber": "c/t",
-          "controls": True, "progress": True, "transition": "slide", "center": True,
+          "controls": True, "progress": True, "transition": "slide", "center": False,
           # printing (?print-pdf): one page per slide, fragments shown merged
           "pdfSeparateFragments": False, "pdfMaxPagesPerSlide": 1}
 

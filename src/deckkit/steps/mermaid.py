@@ -28,7 +28,10 @@ from ..errors import DeckError, Finding
 from ..output.layout import write_atomic
 
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.DOTALL | re.MULTILINE)
-CONFIG = {"flowchart": {"htmlLabels": False}, "theme": "default"}
+# Labels at 20 px and tight spacing: a diagram shown at slide width keeps its labels ≥ 18 px
+CONFIG = {"flowchart": {"htmlLabels": False, "rankSpacing": 32, "nodeSpacing": 28, "padding": 10,
+                        "wrappingWidth": 560},
+          "theme": "default", "themeVariables": {"fontSize": "20px"}}
 RENDER_TIMEOUT = 30.0     # seconds for one diagram
 MAX_TEXT_SIZE = 50_000    # characters: mermaid's own maxTextSize
 ERROR_MARKS = ("Maximum text size in diagram exceeded", "Syntax error in text")
@@ -136,16 +139,61 @@ def render_mermaid(nb, display: str, cache_dir: Path | None = None, progress=Non
                 return f"<pre>{html.escape(match.group(1))}</pre>"
             data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
             alt = html.escape(_alt_text(match.group(1)), quote=True)
-            return (f'<div class="deckkit-mermaid"><img alt="{alt}" '
+            font, width = svg_metrics(svg)
+            size = (f' data-min-font-px="{font:g}" data-natural-width="{width:.1f}"'
+                    if font and width else "")
+            return (f'<div class="deckkit-mermaid"><img alt="{alt}"{size} '
                     f'src="data:image/svg+xml;base64,{data}"></div>')
 
         cell.source = FENCE.sub(replace, cell.source)
     return nb, findings
 
 
+NODE = re.compile(r'([A-Za-z_]\w*)\s*(?:\["([^"]*)"\]|\("([^"]*)"\)|\{"([^"]*)"\}'
+                  r'|\[([^\]"]*)\]|\(([^)"]*)\))')
+ARROW = re.compile(r'\s*(?:--\s*"([^"]*)"\s*-->|-->\|([^|]*)\||-->|---|-\.->|==>)\s*')
+
+
+def _words(label: str) -> str:
+    """A label as plain words: no line breaks or other markup."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(label)).split())
+
+
 def _alt_text(source: str) -> str:
-    labels = re.findall(r'\["?([^"\]]+)"?\]', source)
-    return "Diagram: " + " → ".join(labels[:8]) if labels else "Diagram"
+    """The diagram in words: each arrow as "from → to" (with its label), in source order;
+    subgraph titles name the groups.  No markup (screen readers read it aloud)."""
+    names = {m.group(1): _words(next(g for g in m.groups()[1:] if g is not None))
+             for m in NODE.finditer(source)}
+    groups, edges = [], []
+    for line in source.splitlines()[1:]:
+        line = line.strip()
+        if line.startswith("subgraph"):
+            title = NODE.search(line)
+            groups.append(names.get(title.group(1), title.group(1)) if title
+                          else line.split(None, 1)[-1])
+            continue
+        parts = ARROW.split(line)
+        if len(parts) < 4:
+            continue
+        # parts: node, label?, label?, node, label?, label?, node, ...
+        nodes = [NODE.sub(lambda m: m.group(1), parts[k]).strip() for k in range(0, len(parts), 3)]
+        labels = [parts[k] or parts[k + 1] for k in range(1, len(parts) - 1, 3)]
+        for a, b, label in zip(nodes, nodes[1:], labels):
+            edge = f"{names.get(a, a)} → {names.get(b, b)}"
+            edges.append(edge + (f" ({_words(label)})" if label else ""))
+    if not edges:
+        labels = list(names.values())
+        return "Diagram: " + ", ".join(labels) if labels else "Diagram"
+    head = f"Diagram ({'; '.join(groups)}): " if groups else "Diagram: "
+    return head + "; ".join(edges) + "."
+
+
+def svg_metrics(svg: str) -> tuple[float | None, float | None]:
+    """(label font size, drawing width) in the SVG's own units: shown at width w, its labels
+    are font × w / width pixels tall, which the legibility check needs."""
+    font = re.search(r"#[\w-]+\{[^}]*?font-size:\s*([\d.]+)px", svg)
+    box = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) [\d.]+"', svg)
+    return (float(font.group(1)) if font else None, float(box.group(1)) if box else None)
 
 
 def _serve() -> None:

@@ -1,0 +1,181 @@
+"""The room's standard, measured in the browser: at 1280×720 with every fragment shown, no text
+under 18 px (captions, table notes, chart and diagram text as rendered), body text at least 24 px,
+code at least 20 px, nothing clipped, hidden behind a picture or covered by the navigation or the
+footer, and every picture with an alt text that says something.
+
+Text in the page is measured where it is drawn (computed font size times reveal.js's scale).
+Text inside a picture cannot be read from the page, so pictures carry it: a chart or diagram
+that deckkit draws has ``data-min-font-px``, its smallest text in the picture's own pixels, and
+the check scales that by how large the picture is shown.  A picture without it is reported,
+because nobody can say whether the back row can read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIN_TEXT_PX = 18.0
+MIN_BODY_PX = 24.0
+MIN_CODE_PX = 20.0
+VAGUE_ALT = {"", "chart", "image", "figure", "plot", "picture", "diagram",
+             "no description has been provided for this image"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    slide: int          # 1-based, as the slide number shows it
+    title: str
+    element: str        # what it is, with its first words
+    problem: str
+
+    def __str__(self) -> str:
+        return f"slide {self.slide} ({self.title!r}): {self.element}: {self.problem}"
+
+
+# One slide, measured in the page.  Returns plain data; the rules are applied in Python.
+MEASURE = r"""(i) => {
+  const slide = Reveal.getSlides()[i];
+  const scale = Reveal.getScale();
+  const box = document.querySelector('.reveal .slides').getBoundingClientRect();
+  const area = {left: box.left + box.width / 2 - 640 * scale, top: box.top + box.height / 2 - 360 * scale};
+  area.right = area.left + 1280 * scale; area.bottom = area.top + 720 * scale;
+  const words = (el) => (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+  const rect = (r) => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  const shown = (el) => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.display === 'none' || cs.visibility === 'hidden' || parseFloat(cs.opacity) === 0) return false;
+    }
+    return true;
+  };
+  const clipper = (el) => {  // the nearest ancestor inside the slide that clips its content
+    for (let e = el.parentElement; e && e !== slide; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') return e;
+    }
+    return null;
+  };
+  const texts = [];
+  const seen = new Set();
+  const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim()) continue;
+    const el = node.parentElement;
+    const skip = 'aside.notes, script, style, mjx-assistive-mml, .MJX_Assistive_MathML, '
+               + '.MathJax_Preview';  // notes, and maths' screen-reader copy (clipped on purpose)
+    if (!el || el.closest(skip)) continue;
+    if (!shown(el)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rects = [...range.getClientRects()].filter(r => r.width > 0.5 && r.height > 0.5);
+    if (!rects.length) continue;
+    const key = el;
+    const px = parseFloat(getComputedStyle(el).fontSize) * scale;
+    const inCode = !!el.closest('pre, code');
+    const inMarkdown = !!el.closest('.jp-RenderedMarkdown, .jp-MarkdownOutput');
+    const inTable = !!el.closest('table');
+    const heading = !!el.closest('h1, h2, h3, h4, h5, h6');
+    const maths = !!el.closest('mjx-container, .MathJax, .MathJax_Display');  // scripts are smaller by design
+    const body = inMarkdown && !inTable && !heading && !maths && el.closest('p, li');
+    const kind = inCode ? 'code' : body ? 'body' : 'text';
+    const clip = clipper(el);
+    const clipRect = clip ? rect(clip.getBoundingClientRect()) : null;
+    const tag = el.tagName.toLowerCase();
+    if (!seen.has(key)) {
+      seen.add(key);
+      texts.push({tag, kind, px, words: node.textContent.trim().replace(/\s+/g, ' ').slice(0, 40),
+                  rects: rects.map(rect), clip: clipRect,
+                  clipName: clip ? clip.tagName.toLowerCase()
+                    + (clip.className ? '.' + String(clip.className).split(' ')[0] : '') : ''});
+    } else {
+      texts[texts.length - 1].rects.push(...rects.map(rect));
+    }
+  }
+  const pictures = [...slide.querySelectorAll('img, svg, canvas')].filter(p => shown(p)
+      && !p.closest('mjx-container, .MathJax, button')
+      && !(p.tagName.toLowerCase() === 'svg' && p.parentElement.closest('svg')))
+    .map(p => {
+      const r = p.getBoundingClientRect();
+      return {tag: p.tagName.toLowerCase(), rect: rect(r), alt: p.getAttribute('alt'),
+              role: p.getAttribute('role'), label: p.getAttribute('aria-label'),
+              minFont: p.dataset ? parseFloat(p.dataset.minFontPx) : NaN,
+              natural: (p.dataset && parseFloat(p.dataset.naturalWidth)) || p.naturalWidth || 0,
+              shownWidth: r.width,
+              src: (p.getAttribute('src') || '').slice(0, 40)};
+    }).filter(p => p.rect.right - p.rect.left > 2 && p.rect.bottom - p.rect.top > 2);
+  const chromeSelector = '.reveal .controls button, .reveal .slide-number, #deckkit-footer';
+  const chrome = [...document.querySelectorAll(chromeSelector)]
+    .filter(c => shown(c) && !c.disabled)
+    .map(c => ({name: c.id ? '#' + c.id : c.className.split(' ')[0] || c.tagName.toLowerCase(),
+                rect: rect(c.getBoundingClientRect()), words: (c.innerText || '').trim().slice(0, 40),
+                px: parseFloat(getComputedStyle(c).fontSize)}));
+  const title = (slide.querySelector('h1, h2, h3') || {}).textContent || '';
+  return {index: i, title: title.trim(), scale, area, texts, pictures, chrome};
+}"""
+
+
+def _overlap(a: dict, b: dict, margin: float = 1.0) -> bool:
+    return (min(a["right"], b["right"]) - max(a["left"], b["left"]) > margin
+            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > margin)
+
+
+def _inside(inner: dict, outer: dict, slack: float = 1.5) -> bool:
+    return (inner["left"] >= outer["left"] - slack and inner["top"] >= outer["top"] - slack
+            and inner["right"] <= outer["right"] + slack
+            and inner["bottom"] <= outer["bottom"] + slack)
+
+
+def judge(slide: dict) -> list[Problem]:
+    """The standard applied to one measured slide."""
+    number, title = slide["index"] + 1, slide["title"]
+    problems: list[Problem] = []
+
+    def add(element: str, problem: str) -> None:
+        problems.append(Problem(number, title, element, problem))
+
+    for t in slide["texts"]:
+        what = f"{t['tag']} {t['words']!r}"
+        floor = {"code": MIN_CODE_PX, "body": MIN_BODY_PX}.get(t["kind"], MIN_TEXT_PX)
+        if t["px"] < floor - 0.05:
+            add(what, f"{t['kind']} text {t['px']:.1f} px, under {floor:g} px")
+        if any(not _inside(r, slide["area"]) for r in t["rects"]):
+            add(what, "runs off the 1280×720 slide")
+        elif t["clip"] and any(not _inside(r, t["clip"]) for r in t["rects"]):
+            add(what, f"clipped by its box ({t['clipName']})")
+        for p in slide["pictures"]:
+            if any(_overlap(r, p["rect"]) for r in t["rects"]):
+                add(what, f"drawn over or under a picture ({p['tag']} {p['src'] or p['alt']!r})")
+                break
+        for c in slide["chrome"]:
+            if any(_overlap(r, c["rect"]) for r in t["rects"]):
+                add(what, f"covered by {c['name']}")
+                break
+    for c in slide["chrome"]:
+        if c.get("words") and c["px"] < MIN_TEXT_PX - 0.05:
+            add(f"{c['name']} {c['words']!r}", f"text {c['px']:.1f} px, under {MIN_TEXT_PX:g} px")
+    for p in slide["pictures"]:
+        what = f"{p['tag']} {(p['alt'] or p['src'] or '')[:40]!r}"
+        if p["tag"] == "img":
+            alt = (p["alt"] or "").strip()
+            if alt.lower().rstrip(".") in VAGUE_ALT:
+                add(what, "no alt text that says what it shows")
+            elif "<" in alt and ">" in alt:
+                add(what, "alt text contains markup")
+        elif not (p["label"] or p["role"] == "presentation"):
+            add(what, "an inline picture without aria-label")
+        if not _inside(p["rect"], slide["area"]):
+            add(what, "runs off the 1280×720 slide")
+        for c in slide["chrome"]:
+            if _overlap(p["rect"], c["rect"]):
+                add(what, f"covered by {c['name']}")
+                break
+        if p["tag"] == "img":
+            if p["minFont"] != p["minFont"]:  # NaN: nothing says how large its text is
+                add(what, "text size inside the picture unknown (no data-min-font-px)")
+            elif p["natural"]:
+                px = p["minFont"] * p["shownWidth"] / p["natural"]
+                if px < MIN_TEXT_PX - 0.05:
+                    add(what, f"text in the picture {px:.1f} px as shown, under "
+                              f"{MIN_TEXT_PX:g} px")
+    return problems
