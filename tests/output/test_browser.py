@@ -141,3 +141,24 @@ def test_maths_plots_and_far_diagrams_render(fixture_build, screenshot_dir):
             .map(i => i.naturalWidth)""")
         assert plot and min(plot) > 0
         assert s.blocked == []
+
+
+def test_an_axe_scan_finds_no_serious_or_critical_violation_on_any_slide(repo_build):
+    """axe-core (bundled with axe-playwright-python, offline) on the page as a whole, then on
+    each slide while it is shown: hidden slides are skipped by axe, so each gets its turn."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, found = Axe(), []
+
+    def scan(where, context=None):
+        result = axe.run(s.page, context=context, options={"resultTypes": ["violations"]})
+        for v in result.response["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                found.append(f"{where}: {v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}")
+
+    with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
+        scan("page")
+        for info in browser.walk(s.page):
+            scan(f"slide {info['index'] + 1} ({info['title']!r})",
+                 ".reveal .slides > section.present")
+    assert found == []
