@@ -22,8 +22,10 @@ CELL_KEYS = ("slideshow", "tags", "deckkit")
 
 def rise_settings(label: str) -> dict:
     """The RISE slideshow settings every deck carries (JupyterLab/Notebook 7 `jupyterlab-rise`):
-    an offline-safe theme, scrolling for tall slides, the section and slide number."""
+    an offline-safe theme, scrolling for tall slides, the section and slide number, and slides
+    aligned to the top like the exported deck (titles do not jump with the content's height)."""
     return {"theme": "white", "transition": "none", "scroll": True, "slideNumber": "c/t",
+            "center": False,
             "footer": f"<span class='deckkit-rise-footer'>{label}</span>"}
 
 
