@@ -82,3 +82,10 @@ def test_text_inside_a_picture_is_judged_as_shown():
         "text in the picture 17.5 px as shown, under 18 px",
         "text size inside the picture unknown (no data-min-font-px)"]
     assert problems(slide(pictures=[picture(min_font=20.0, natural=1000, shown=950)])) == []
+
+
+def test_a_code_line_wider_than_its_box_is_found_because_it_would_wrap():
+    measured = slide()
+    measured["wrapped"] = [{"words": "nn.utils.clip_grad_norm_(model.parameter", "width": 1230,
+                            "room": 1180}]
+    assert problems(measured) == ["a code line 50 px wider than its box: it wraps"]

@@ -110,8 +110,19 @@ MEASURE = r"""(i) => {
     .map(c => ({name: c.id ? '#' + c.id : c.className.split(' ')[0] || c.tagName.toLowerCase(),
                 rect: rect(c.getBoundingClientRect()), words: (c.innerText || '').trim().slice(0, 40),
                 px: parseFloat(getComputedStyle(c).fontSize)}));
+  // code lines wider than their box: the browser wraps them, and wrapped code misleads
+  const pen = document.createElement('canvas').getContext('2d');
+  const wrapped = [...slide.querySelectorAll('pre')].filter(shown).map(pre => {
+    const cs = getComputedStyle(pre);
+    pen.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    const room = pre.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    const lines = pre.textContent.split('\n');
+    const widest = lines.reduce((best, l) => pen.measureText(l).width > best.w
+      ? {w: pen.measureText(l).width, line: l} : best, {w: 0, line: ''});
+    return {words: widest.line.trim().slice(0, 40), width: widest.w, room};
+  }).filter(c => c.room > 0 && c.width > c.room + 1);
   const title = (slide.querySelector('h1, h2, h3') || {}).textContent || '';
-  return {index: i, title: title.trim(), scale, area, texts, pictures, chrome};
+  return {index: i, title: title.trim(), scale, area, texts, pictures, chrome, wrapped};
 }"""
 
 
@@ -151,6 +162,9 @@ def judge(slide: dict) -> list[Problem]:
             if any(_overlap(r, c["rect"]) for r in t["rects"]):
                 add(what, f"covered by {c['name']}")
                 break
+    for c in slide.get("wrapped", []):
+        add(f"pre {c['words']!r}", f"a code line {c['width'] - c['room']:.0f} px wider than its "
+                                   "box: it wraps")
     for c in slide["chrome"]:
         if c.get("words") and c["px"] < MIN_TEXT_PX - 0.05:
             add(f"{c['name']} {c['words']!r}", f"text {c['px']:.1f} px, under {MIN_TEXT_PX:g} px")
