@@ -162,3 +162,22 @@ def test_an_axe_scan_finds_no_serious_or_critical_violation_on_any_slide(repo_bu
             scan(f"slide {info['index'] + 1} ({info['title']!r})",
                  ".reveal .slides > section.present")
     assert found == []
+
+
+def test_search_finds_a_word_on_a_later_slide_and_zoom_is_there_offline(repo_build):
+    with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
+        page = s.page
+        assert page.evaluate("Reveal.hasPlugin('search') && Reveal.hasPlugin('zoom')")
+        page.evaluate("Reveal.slide(0, 0)")
+        page.keyboard.press("Control+Shift+F")
+        page.fill(".searchinput", "Sixteen")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        shown = page.evaluate("Reveal.getCurrentSlide().textContent")
+        assert page.evaluate("Reveal.getIndices().h") > 0 and "Sixteen years" in shown
+        heading = page.locator(".reveal .slides section.present h2").first
+        heading.click(modifiers=["Alt"])
+        page.wait_for_timeout(900)
+        assert "scale" in page.evaluate("getComputedStyle(document.body).transform + "
+                                        "document.body.style.transform")
+        assert s.blocked == []

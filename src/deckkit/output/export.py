@@ -19,7 +19,9 @@ TEMPLATE = TEMPLATES / "deckkit"
 REVEAL = {"width": 1280, "height": 720, "margin": 0.04, "hash": True, "slideNumber": "c/t",
           "controls": True, "progress": True, "transition": "slide", "center": False,
           # printing (?print-pdf): one page per slide, fragments shown merged
-          "pdfSeparateFragments": False, "pdfMaxPagesPerSlide": 1}
+          "pdfSeparateFragments": False, "pdfMaxPagesPerSlide": 1,
+          # zoom: Alt+click on every platform (the plugin defaults to Ctrl on Linux)
+          "zoomKey": "alt"}
 
 
 def _package_dir(module: str, pip_name: str) -> Path:
@@ -42,6 +44,8 @@ def asset_sources() -> dict[str, Path]:
         "reveal/theme/white.css": reveal / "dist" / "theme" / "white.css",
         "reveal/theme/fonts/source-sans-pro": reveal / "dist" / "theme" / "fonts" / "source-sans-pro",
         "reveal/plugin/notes/notes.js": reveal / "plugin" / "notes" / "notes.js",
+        "reveal/plugin/search/search.js": reveal / "plugin" / "search" / "search.js",
+        "reveal/plugin/zoom/zoom.js": reveal / "plugin" / "zoom" / "zoom.js",
         "mathjax/MathJax.js": mathjax / "MathJax.js",
         "mathjax/config": mathjax / "config",
         "mathjax/extensions": mathjax / "extensions",

@@ -1,7 +1,9 @@
-/* deckkit's reveal.js start-up: settings, the section footer, maths on slide change,
-   and a readiness flag (body[data-deckkit-ready]) that tests and PDF export wait for. */
+/* deckkit's reveal.js start-up: settings, plugins (speaker notes; search: Ctrl+Shift+F;
+   zoom: Alt+click), the section footer, maths on slide change, and a readiness flag
+   (body[data-deckkit-ready]) that tests and PDF export wait for. */
 function deckkitStart(settings) {
-  var options = Object.assign({ plugins: [RevealNotes] }, settings);
+  var plugins = [window.RevealNotes, window.RevealSearch, window.RevealZoom].filter(Boolean);
+  var options = Object.assign({ plugins: plugins }, settings);
   // Give each section's first slide an id ("#/section-C") so the agenda can link to it.
   var seen = {};
   document.querySelectorAll(".reveal .slides > section[data-section]").forEach(function (s) {
