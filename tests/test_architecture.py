@@ -20,7 +20,7 @@ ALLOWED = {
     # the notebook side: deck cells import these; they must not pull in build code
     "demos": ("demos", "errors"),
     "agenda": ("agenda", "model.session", "errors"),
-    "figures": ("figures", "demos"),
+    "figures": ("figures", "demos", "model.facts", "errors"),
 }
 
 

@@ -178,7 +178,8 @@ def cmd_present(args) -> int:
 def cmd_figures(args) -> int:
     from .commands.figures import write_figures
 
-    for path in write_figures(_project(args).root / "figures"):
+    project = _project(args)
+    for path in write_figures(project.root / "figures", project.decks_dir):
         print(path)
     return 0
 

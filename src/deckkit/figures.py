@@ -6,24 +6,10 @@ Decks call these in `remove-input` cells; `deckkit figures` also writes them to 
 
 from __future__ import annotations
 
-# (year as a decimal, label, era colour key, level) — dates verified in shared/CONTENT.md.
-# level: where the label sits on its row, above (+) or below (-) the line, so labels of
-# neighbouring events never overlap (tests/test_figures.py checks the drawn boxes).
-TIMELINE = [
-    (2007.0, "Theano: first release", "graph", 1),
-    (2012.75, "AlexNet wins ILSVRC\n15.3 % vs 26.2 % top-5", "gpu", 1),
-    (2014.5, "Caffe paper", "graph", 2),
-    (2015.24, "Keras, 27 Mar", "keras", 1),
-    (2015.45, "Chainer: define-by-run", "eager", -1),
-    (2015.86, "TensorFlow open-sourced, 9 Nov", "graph", -2),
-    (2017.05, "PyTorch: public beta, Jan", "eager", 1),
-    (2018.5, "TF eager mode", "eager", -1),
-    (2018.95, "JAX open-sourced", "graph", 2),
-    (2019.7, "TF 2.0: eager by default", "eager", -2),
-    (2022.92, "torch.compile announced, 2 Dec", "compile", 2),
-    (2023.2, "PyTorch 2.0 stable, 15 Mar", "compile", -1),
-    (2023.85, "Keras 3: multi-backend", "keras", 1),
-]
+from pathlib import Path
+
+from .model.facts import Event, find_decks_dir, load_facts
+
 ROWS = [(2006.5, 2016.5), (2016.5, 2024.5)]     # two rows, so labels can be large
 # Okabe–Ito colours, one per idea
 COLOURS = {"graph": "#0072B2", "gpu": "#009E73", "keras": "#E69F00", "eager": "#D55E00",
@@ -32,12 +18,18 @@ LEGEND = {"graph": "graph-first", "gpu": "GPU deep learning", "keras": "high-lev
           "eager": "eager / define-by-run", "compile": "compilers for eager code"}
 
 
-def timeline_figure():
-    """The deep-learning framework timeline, 2007–2023, coloured by idea: two rows, every year
-    marked, labels at 15 pt (≥ 18 px as shown on a 1280×720 slide)."""
+def timeline_events(decks_dir: Path | None = None) -> list[Event]:
+    """The dated events of decks/facts.toml (found from the working folder by default)."""
+    return load_facts(decks_dir or find_decks_dir())
+
+
+def timeline_figure(events: list[Event] | None = None):
+    """The deep-learning framework timeline from decks/facts.toml, coloured by idea: two rows,
+    every year marked, labels at 15 pt (≥ 18 px as shown on a 1280×720 slide)."""
     import matplotlib
     import matplotlib.pyplot as plt
 
+    events = events or timeline_events()
     with matplotlib.rc_context({"font.size": 15}):
         fig, axes = plt.subplots(len(ROWS), 1, figsize=(12, 5.2))
         for ax, (start, end) in zip(axes, ROWS):
@@ -46,10 +38,11 @@ def timeline_figure():
                 ax.plot([year, year], [-0.12, 0.12], color="#333", lw=1, zorder=1)
                 ax.text(year, -0.2, str(year), ha="center", va="top", color="#333",
                         fontsize=15)
-            for year, label, kind, level in TIMELINE:
+            for event in events:
+                year, label, level = event.year, event.label, event.level
                 if not start <= year < end:
                     continue
-                colour = COLOURS[kind]
+                colour = COLOURS[event.idea]
                 y = 0.75 * level + (0.25 if level > 0 else -0.55)
                 ax.plot([year, year], [0, y], color=colour, lw=1.5, zorder=2)
                 ax.scatter([year], [0], s=70, color=colour, zorder=3)
@@ -69,26 +62,27 @@ def timeline_figure():
     return fig
 
 
-def timeline_alt() -> str:
-    events = "; ".join(f"{int(year)}: {' '.join(label.split())}"
-                       for year, label, _kind, _level in TIMELINE)
-    return (f"Timeline of deep-learning frameworks, {int(TIMELINE[0][0])} to "
-            f"{int(TIMELINE[-1][0])}, coloured by idea ({', '.join(LEGEND.values())}). "
-            f"{events}.")
+def timeline_alt(events: list[Event]) -> str:
+    listed = "; ".join(f"{int(e.year)}: {' '.join(e.label.split())}" for e in events)
+    return (f"Timeline of deep-learning frameworks, {int(events[0].year)} to "
+            f"{int(events[-1].year)}, coloured by idea ({', '.join(LEGEND.values())}). "
+            f"{listed}.")
 
 
-def timeline():
+def timeline(decks_dir: Path | None = None):
     """The timeline as the slide shows it: a PNG with its events in the alt text."""
     from .demos import render
 
-    return render.Html(render.figure_png(timeline_figure(), timeline_alt()))
+    events = timeline_events(decks_dir)
+    return render.Html(render.figure_png(timeline_figure(events), timeline_alt(events)))
 
 
-def figures() -> dict:
+def figures(decks_dir: Path | None = None) -> dict:
     """Every generated figure by file name, as a function that draws it."""
     from .demos.training import loss_curves
 
-    return {"timeline.png": timeline_figure, "loss_curves.png": lambda: loss_curves().chart()}
+    return {"timeline.png": lambda: timeline_figure(timeline_events(decks_dir)),
+            "loss_curves.png": lambda: loss_curves().chart()}
 
 
 def png_bytes(fig) -> bytes:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..checks import check_offline, check_record, check_session, over_budget
-from ..errors import Finding
+from ..checks import check_facts, check_offline, check_record, check_session, over_budget
+from ..errors import DeckError, Finding
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 from ..execution.parallel import Job, run_jobs
 from ..model.deck import DECK_NAME, NAMING_RULE, read_deck
@@ -38,15 +38,30 @@ def prepare(project: Project, trace: Trace | None = None, progress=None) -> Prep
     out = Prepared(resolved, findings=list(resolved.findings))
     out.findings += check_session(project.deck_paths(), session)
     out.findings += _misnamed(project) + _exercises(project)
+    events = _facts(project, out.findings)
     for record in resolved.records:
         if trace:
             trace(record.name, "check")
-        out.findings += check_record(record, session)
+        out.findings += check_record(record, session) + check_facts(record, events)
         ctx = DeckContext(record, session, diagram_cache=project.build.mermaid_cache,
                           progress=progress)
         out.notebooks[record.name], found = run_steps(record.nb, ctx, PREPARE, trace=trace)
         out.findings += found
     return out
+
+
+def _facts(project: Project, findings: list[Finding]) -> list:
+    """The dated facts slides are held to (none without decks/facts.toml: a project may have
+    no dated claims); a broken facts file is a finding, not a crash."""
+    from ..model.facts import FILE, load_facts
+
+    if not (project.decks_dir / FILE).exists():
+        return []
+    try:
+        return load_facts(project.decks_dir)
+    except DeckError as exc:
+        findings.append(Finding.from_error(exc, "facts"))
+        return []
 
 
 def _misnamed(project: Project) -> list[Finding]:

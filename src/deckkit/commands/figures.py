@@ -8,8 +8,9 @@ from ..figures import figures, png_bytes
 from ..output.layout import write_atomic
 
 
-def write_figures(folder: Path) -> list[Path]:
+def write_figures(folder: Path, decks_dir: Path | None = None) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
-    return [write_atomic(Path(folder) / name, png_bytes(draw())) for name, draw in figures().items()]
+    return [write_atomic(Path(folder) / name, png_bytes(draw()))
+            for name, draw in figures(decks_dir).items()]
