@@ -1,7 +1,9 @@
 import json
+import shutil
 
 import pytest
 
+from conftest import REPO
 from deckkit.cli import main
 from helper import code, good_decks, write_project
 
@@ -98,6 +100,9 @@ def test_warnings_alone_do_not_fail_check(tmp_path, capsys):
 
 def test_figures_are_written_and_deterministic(tmp_path):
     write_project(tmp_path, good_decks())
+    assert main(["--root", str(tmp_path), "figures"]) == 0   # no dated facts: no timeline
+    assert not (tmp_path / "figures" / "timeline.png").exists()
+    shutil.copy(REPO / "decks" / "facts.toml", tmp_path / "decks" / "facts.toml")
     assert main(["--root", str(tmp_path), "figures"]) == 0
     first = (tmp_path / "figures" / "timeline.png").read_bytes()
     assert (tmp_path / "figures" / "loss_curves.png").stat().st_size > 10_000

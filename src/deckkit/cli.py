@@ -162,7 +162,8 @@ def cmd_share(args) -> int:
 def cmd_doctor(args) -> int:
     from .commands.doctor import render, run_doctor
 
-    _progress("checking this machine (warms the torch.compile cache: a few seconds)")
+    _progress("checking this machine" + ("" if args.skip_compile else
+                                         " (warms the torch.compile cache: a few seconds)"))
     checks = run_doctor(_project(args), compile_check=not args.skip_compile)
     print(render(checks))
     return 0 if all(c.ok for c in checks) else 1

@@ -78,11 +78,15 @@ def timeline(decks_dir: Path | None = None):
 
 
 def figures(decks_dir: Path | None = None) -> dict:
-    """Every generated figure by file name, as a function that draws it."""
+    """Every generated figure by file name, as a function that draws it (the timeline only
+    where the project has dated facts, decks/facts.toml)."""
     from .demos.training import loss_curves
+    from .model.facts import FILE
 
-    return {"timeline.png": lambda: timeline_figure(timeline_events(decks_dir)),
-            "loss_curves.png": lambda: loss_curves().chart()}
+    drawn = {"loss_curves.png": lambda: loss_curves().chart()}
+    if (Path(decks_dir or find_decks_dir()) / FILE).is_file():
+        drawn["timeline.png"] = lambda: timeline_figure(timeline_events(decks_dir))
+    return drawn
 
 
 def png_bytes(fig) -> bytes:

@@ -94,3 +94,10 @@ def test_all_cores_slower_than_one_thread_is_said_on_the_slide(small):
                                                                     fast=slow_fast))
     assert busy.cores_contended
     assert "another program holds a core" in busy._repr_html_()
+
+
+def test_sizes_read_as_a_person_writes_them_on_a_slide():
+    from deckkit.demos.vectorise import power_of_ten
+
+    assert [power_of_ten(n) for n in (20_000_000, 10_000_000, 1234, 123_456)] == [
+        "2×10⁷", "10⁷", "1,234", "123,456"]

@@ -21,6 +21,15 @@ from .timing import Comparison, Timing, compare, measure, same_threads
 NOISY_RATIO_SPREAD = 2.0  # rounds whose ratios differ more than this: say the machine is busy
 
 
+def power_of_ten(n: int) -> str:
+    """2e7 as a person writes it on a slide: "2×10⁷" (and 1,234 as "1,234")."""
+    mantissa, exponent = f"{n:.0e}".split("e")
+    if n < 10_000 or float(f"{n:.0e}") != n:
+        return f"{n:,}"
+    digits = str(int(exponent)).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+    return f"10{digits}" if mantissa == "1" else f"{mantissa}×10{digits}"
+
+
 def python_dot(a, b):
     """The loop the slide shows, for callers that do not pass their own."""
     total = 0.0
@@ -112,7 +121,7 @@ class VectorisationResult:
         ]
         for name in ("np.dot", "torch.dot"):
             seconds = 16 * self.n_large / (c.gbs[name] * 1e9)
-            rows.append([f"{name}, n = {self.n_large:.0e}", f(seconds), f"{c.gbs[name]:.0f} GB/s",
+            rows.append([f"{name}, n = {power_of_ten(self.n_large)}", f(seconds), f"{c.gbs[name]:.0f} GB/s",
                          f"{min(c.fraction[name], 1):.0%} of max"])
         if self.gpu_large is not None:
             share = self.gpu_bandwidth_fraction
@@ -146,7 +155,7 @@ class VectorisationResult:
                 f"{self.loop_ns_per_element:.1f}, {self.vector_name} one thread "
                 f"{self.one_thread.fast.median / self.n_small * 1e9:.2f}, all cores "
                 f"{self.all_cores.fast.median / self.n_small * 1e9:.2f}. Bottom, GB/s of five "
-                f"memory kernels at n = {self.n_large:.0e}: {kernels}.")
+                f"memory kernels at n = {power_of_ten(self.n_large)}: {kernels}.")
 
     def chart(self):
         import matplotlib
@@ -168,7 +177,7 @@ class VectorisationResult:
         ax2.barh(names, [self.ceiling.gbs[n] for n in names], color="#0072b2")
         ax2.axvline(self.ceiling.best_gbs, color="#555", ls="--", lw=1)
         ax2.set_xlabel("GB/s")
-        ax2.set_title(f"n = {self.n_large:.0e}: the memory wall")
+        ax2.set_title(f"n = {power_of_ten(self.n_large)}: the memory wall")
         fig.tight_layout()
         return fig
 
