@@ -126,3 +126,24 @@ def test_script_in_a_slide_runs_for_the_presenter_but_not_in_the_student_package
     page = (root / "build/share/html/B_agenda.slides.html").read_text()
     assert "evil" not in page and "onerror" not in page and "javascript:" not in page
     assert "on the slide" in page and 'src="a.png"' in page
+
+
+def test_the_zip_holds_the_package_and_opens_offline_after_unzipping(share, tmp_path,
+                                                                      chromium_path):
+    import zipfile
+
+    from deckkit.commands.share import slug
+    from deckkit.output import browser
+
+    assert slug("Neural Networks: NumPy → PyTorch") == "neural-networks-numpy-pytorch"
+    archive = share / "test-talk.zip"
+    with zipfile.ZipFile(archive) as z:
+        names = sorted(z.namelist())
+        z.extractall(tmp_path)
+    package = sorted(f"test-talk/{p.relative_to(share).as_posix()}" for p in share.rglob("*")
+                     if p.is_file() and p.suffix != ".zip")
+    assert names == package and "test-talk/README.txt" in names
+    assert "open html/session.slides.html" in (tmp_path / "test-talk/README.txt").read_text()
+    with browser.open_deck(tmp_path / "test-talk/html/session.slides.html") as s:
+        assert s.page.evaluate("Reveal.getTotalSlides()") >= 3
+        assert s.blocked == []   # nothing left the unzipped folder

@@ -21,7 +21,7 @@ from ..model.committed import strip_outputs
 from ..model.deck import read_deck
 from ..model.project import Project, Resolved
 from ..model.solutions import withheld_cells
-from ..output.layout import BuildLayout, write_atomic
+from ..output.layout import BuildLayout, atomic_path, write_atomic
 from ..steps.students import drop_tagged
 from .build import BuildResult, build_project
 
@@ -69,7 +69,45 @@ def _build(project: Project, layout: BuildLayout, pdf: bool, progress) -> ShareR
     result.outputs.append(write_atomic(layout.share_readme, README))
     found, result.verified = verify_package(project, layout, built.resolved)
     result.findings += found
+    if result.ok:  # only a verified package is zipped
+        name = slug(built.resolved.session.title)
+        result.outputs.append(write_zip(layout.share_dir, layout.share_zip(name), name))
+        result.verified.append(f"{name}.zip holds the same {_count_files(layout)} files")
     return result
+
+
+def slug(title: str) -> str:
+    """A file name from the talk's title: "Neural Networks: NumPy → PyTorch" ->
+    "neural-networks-numpy-pytorch"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "slides"
+
+
+def _package_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".zip")
+
+
+def _count_files(layout: BuildLayout) -> int:
+    return len(_package_files(layout.share_dir))
+
+
+def write_zip(folder: Path, target: Path, top: str) -> Path:
+    """Every file of the package under one top folder, in a fixed order with fixed times (the
+    same package gives the same zip), written atomically."""
+    import zipfile
+
+    files = _package_files(folder)  # listed before the zip's own temporary file exists
+    with atomic_path(target) as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in files:
+                info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}",
+                                       date_time=(2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
+    return target
 
 
 def _read_exercise(path: Path):
@@ -153,10 +191,13 @@ def _shown(path: Path, layout: BuildLayout) -> str:
 
 README = """Neural Networks: NumPy -> PyTorch — the session's slides and exercise.
 
+Unzipped, this folder works with no internet connection: open html/session.slides.html.
+
 html/session.slides.html   the whole session; open it in a browser, no internet needed
 html/<section>.slides.html one deck per section
 session.pdf                the same slides as a PDF (one page per slide)
 exercises/                 the translation exercise: open it in Jupyter and fill in the blanks
 
-Keys in the HTML decks: arrows or space to move, Esc for an overview.
+Keys in the HTML decks: arrows or space to move, Esc for an overview, Ctrl+Shift+F to
+search every slide, Alt+click to zoom.
 """

@@ -118,6 +118,10 @@ class BuildLayout:
     def share_readme(self) -> Path:
         return self.share_dir / "README.txt"
 
+    def share_zip(self, name: str) -> Path:
+        """The whole student package as one file (what an LMS accepts)."""
+        return self.share_dir / f"{name}.zip"
+
 
 @contextlib.contextmanager
 def atomic_path(path: Path):
