@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .model.session import Session, load_session
+from .model.session import Session, find_decks_dir, load_session
 
 
 class Agenda:
@@ -50,8 +50,4 @@ class Agenda:
 def agenda(decks_dir: str | Path | None = None) -> Agenda:
     """The agenda of the session: session.toml in ``decks_dir``, else found from the working
     folder (a deck runs in decks/; the RISE session notebook runs in build/present/)."""
-    if decks_dir is None:
-        here = Path.cwd().resolve()
-        decks_dir = next((p / sub for p in (here, *here.parents) for sub in (".", "decks")
-                          if (p / sub / "session.toml").is_file()), here)
-    return Agenda(load_session(Path(decks_dir)))
+    return Agenda(load_session(Path(decks_dir) if decks_dir else find_decks_dir()))

@@ -150,37 +150,36 @@ def copy_cost(device: str | None = None, *, dot_sizes=DOT_SIZES, matmul_sizes=MA
                     _matmul(kind, matmul_sizes, budget_s), banner=info.banner())
 
 
-def _dot(kind: str, sizes, budget_s: float) -> Crossover:
-    import torch
-
+def _race(operation: str, kind: str, sizes, budget_s: float, inputs, work, finish):
+    """Per size: ``work(a, b)`` on the CPU against ``finish(work(a.to(kind), b.to(kind)))`` —
+    the inputs copied there and the result brought back — synchronised before each clock read."""
     sync = synchronizer(kind)
-    dtype = torch.float32 if kind == "mps" else torch.float64  # MPS has no float64
+    each = budget_s / len(sizes)
     cpu_s, gpu_s = [], []
     with same_threads(None):
         for n in sizes:
-            a, b = torch.rand(n, dtype=dtype), torch.rand(n, dtype=dtype)
-            cpu = measure(lambda a=a, b=b: torch.dot(a, b), budget_s=budget_s / len(sizes),
-                          min_blocks=3, warmup=1)
-            gpu = measure(lambda a=a, b=b: torch.dot(a.to(kind), b.to(kind)).item(),
-                          budget_s=budget_s / len(sizes), min_blocks=3, warmup=1, sync=sync)
+            a, b = inputs(n)
+            cpu = measure(lambda a=a, b=b: work(a, b), budget_s=each, min_blocks=3, warmup=1)
+            gpu = measure(lambda a=a, b=b: finish(work(a.to(kind), b.to(kind))), budget_s=each,
+                          min_blocks=3, warmup=1, sync=sync)
             cpu_s.append(cpu.median)
             gpu_s.append(gpu.median)
-    return Crossover("dot", list(sizes), cpu_s, gpu_s)
+    return Crossover(operation, list(sizes), cpu_s, gpu_s)
+
+
+def _dot(kind: str, sizes, budget_s: float) -> Crossover:
+    import torch
+
+    dtype = torch.float32 if kind == "mps" else torch.float64  # MPS has no float64
+    return _race("dot", kind, sizes, budget_s,
+                 lambda n: (torch.rand(n, dtype=dtype), torch.rand(n, dtype=dtype)),
+                 torch.dot, lambda result: result.item())
 
 
 def _matmul(kind: str, sizes, budget_s: float) -> Crossover:
     import torch
 
-    sync = synchronizer(kind)
     g = torch.Generator().manual_seed(0)
-    cpu_s, gpu_s = [], []
-    with same_threads(None):
-        for n in sizes:
-            a, b = torch.rand(n, n, generator=g), torch.rand(n, n, generator=g)
-            cpu = measure(lambda a=a, b=b: a @ b, budget_s=budget_s / len(sizes), min_blocks=3,
-                          warmup=1)
-            gpu = measure(lambda a=a, b=b: (a.to(kind) @ b.to(kind)).cpu(),
-                          budget_s=budget_s / len(sizes), min_blocks=3, warmup=1, sync=sync)
-            cpu_s.append(cpu.median)
-            gpu_s.append(gpu.median)
-    return Crossover("matmul", list(sizes), cpu_s, gpu_s)
+    return _race("matmul", kind, sizes, budget_s,
+                 lambda n: (torch.rand(n, n, generator=g), torch.rand(n, n, generator=g)),
+                 torch.matmul, lambda result: result.cpu())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DeckError
+from .session import find_decks_dir as _find
 
 FILE = "facts.toml"
 IDEAS = ("graph", "gpu", "keras", "eager", "compile")
@@ -27,11 +28,8 @@ class Event:
 
 
 def find_decks_dir(start: Path | None = None) -> Path:
-    """The decks folder holding facts.toml, from a deck's working folder (decks/), the project
-    root, or a generated copy under build/; ``start`` itself when none is found."""
-    here = Path(start or Path.cwd()).resolve()
-    return next((p / sub for p in (here, *here.parents) for sub in (".", "decks")
-                 if (p / sub / FILE).is_file()), here)
+    """The decks folder holding facts.toml (see session.find_decks_dir)."""
+    return _find(FILE, start)
 
 
 def load_facts(decks_dir: Path) -> list[Event]:

@@ -86,3 +86,11 @@ def load_session(decks_dir: Path) -> Session:
         total_minutes=float(data.get("total_minutes", 0)),
         sections=tuple(sections),
     )
+
+
+def find_decks_dir(marker: str = "session.toml", start: Path | None = None) -> Path:
+    """The decks folder holding ``marker``, looked for from a deck's working folder (decks/),
+    the project root or a generated copy under build/ upwards; ``start`` when none holds it."""
+    here = Path(start or Path.cwd()).resolve()
+    return next((p / sub for p in (here, *here.parents) for sub in (".", "decks")
+                 if (p / sub / marker).is_file()), here)
