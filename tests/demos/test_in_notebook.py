@@ -8,16 +8,31 @@ from helper import code, make_nb, md
 pytestmark = pytest.mark.slow
 
 
-def test_live_plot_updates_one_figure_in_place(tmp_path):
-    nb = make_nb("E", [md("# T", "slide"),
-                       code("from deckkit.demos import live_fit\nfit = live_fit(epochs=40, every=5)")])
-    result = execute_notebook(nb, "decks/E_t.ipynb", tmp_path, timeout=60)
+def test_the_annotated_loop_on_the_slide_draws_one_live_chart(tmp_path):
+    """Deck E's loop cell as it is on the slide: it learns y = 2x + 10 and its chart is ONE
+    output redrawn through its display id (not twelve charts, and not a stray pyplot copy)."""
+    import re
+
+    import nbformat
+
+    from conftest import REPO
+
+    deck = nbformat.read(str(REPO / "decks" / "E_training_loop.ipynb"), as_version=4)
+    keys = [c.metadata.get("deckkit", {}).get("key") for c in deck.cells]
+    cell = deck.cells[keys.index("e-loop") + 1]
+    assert "opt.zero_grad()" in cell.source and "plot.update(epoch, model, loss)" in cell.source
+    result = execute_notebook(make_nb("E", [md("# T", "slide"), cell]), "decks/E_t.ipynb",
+                              tmp_path, timeout=60)
     assert result.ok, result.findings
-    frames = [o for o in result.nb.cells[1].outputs
-              if "data:image/png" in o.get("data", {}).get("text/html", "")]
-    assert len(frames) == 1  # one chart, redrawn through its display id, not 8 charts
+    outputs = result.nb.cells[1].outputs
+    frames = [o for o in outputs if "data:image/png" in o.get("data", {}).get("text/html", "")]
+    assert len(frames) == 1
+    assert not [o for o in outputs if "image/png" in o.get("data", {})]
     last = frames[0]["data"]["text/html"]
-    assert 'alt="Two charts after epoch 40.' in last and "data-min-font-px" in last
+    assert 'alt="Two charts after epoch 120.' in last and "data-min-font-px" in last
+    printed = "".join(o.get("text", "") for o in outputs)
+    w, b = map(float, re.fullmatch(r"learned w = (\S+), b = (\S+)\n", printed).groups())
+    assert abs(w - 2) < 0.15 and abs(b - 10) < 0.15
 
 
 def test_demo_results_render_as_html_in_the_kernel(tmp_path):

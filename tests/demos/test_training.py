@@ -2,7 +2,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from deckkit.demos import live_fit, loss_curves, text_classifier_demo, train_runs  # noqa: E402
+from deckkit.demos import LivePlot, loss_curves, text_classifier_demo, train_runs  # noqa: E402
 from deckkit.demos.training import make_text_dataset  # noqa: E402
 
 
@@ -65,11 +65,23 @@ def test_the_table_and_the_chart_render_apart(curves):
     assert "LR too high (lr=30.0): diverges: NaN from step" in chart  # the alt text
 
 
-def test_live_fit_learns_y_equals_2x_plus_10():
-    fit = live_fit(epochs=120, show=False)
-    assert fit.weight == pytest.approx(2.0, abs=0.15)
-    assert fit.bias == pytest.approx(10.0, abs=0.15)
-    assert fit.losses[-1] < fit.losses[0] / 100
+def test_live_plot_redraws_every_nth_epoch_and_says_where_the_fit_stands():
+    import torch
+
+    x = torch.linspace(-2, 2, 16).unsqueeze(1)
+    model = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        model.weight.fill_(1.5)
+        model.bias.fill_(4.0)
+    plot = LivePlot(x, 2 * x + 10, every=5)
+    for epoch in range(1, 13):
+        plot.update(epoch, model, torch.tensor(100.0 / epoch))
+    assert plot.frames == 2 and len(plot.losses) == 12  # epochs 5 and 10 drawn
+    assert "after epoch 10" in plot.alt and "y = 1.50x + 4.00" in plot.alt
+    assert "from 100 to 10" in plot.alt
+    assert plot.html.count("data:image/png;base64,") == 1
+    with pytest.raises(ValueError, match="every must be at least 1"):
+        LivePlot(x, x, every=0)
 
 
 def test_text_dataset_is_generated_and_padded():

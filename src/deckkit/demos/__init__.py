@@ -16,7 +16,7 @@ _EXPORTS = {
     "manual_gradients_check": "autograd", "check_against_autograd": "autograd",
     "compile_demo": "compiled", "compile_race": "compiled", "warmup": "compiled",
     "preload": "compiled",
-    "loss_curves": "training", "train_runs": "training", "live_fit": "training",
+    "loss_curves": "training", "train_runs": "training", "LivePlot": "training",
     "text_classifier_demo": "training",
 }
 

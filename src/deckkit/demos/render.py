@@ -32,7 +32,7 @@ def min_font_px(fig, dpi: float = 100) -> float | None:
     return min(sizes) * dpi / 72 if sizes else None
 
 
-def figure_png(fig, alt: str, close: bool = True) -> str:
+def figure_png(fig, alt: str, close: bool = True, tight: bool = True) -> str:
     """An <img> with the figure as a PNG data URI (no file, works offline); closes the figure.
     ``alt`` says what the chart shows, in words, for a screen reader; ``data-min-font-px`` is
     its smallest text in the PNG's pixels, so the legibility check can scale it as shown."""
@@ -41,8 +41,10 @@ def figure_png(fig, alt: str, close: bool = True) -> str:
     dpi = 100
     smallest = min_font_px(fig, dpi)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    if close:  # a figure redrawn in place (live_fit) stays open between frames
+    # "tight" crops to what is drawn (a second draw); a figure laid out once and redrawn per
+    # frame (LivePlot) skips it
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
+    if close:  # a figure redrawn in place (LivePlot) stays open between frames
         plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     size = f' data-min-font-px="{smallest:.1f}"' if smallest else ""

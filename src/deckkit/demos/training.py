@@ -1,5 +1,6 @@
-"""Sections D and E (and era 5): real training runs — healthy and broken loss curves, a live plot
-that updates one figure in place, and the TextClassifier trained on generated text."""
+"""Sections D and E (and era 5): real training runs — healthy and broken loss curves, the live
+chart beside the annotated loop (one figure updated in place), and the TextClassifier trained
+on generated text."""
 
 from __future__ import annotations
 
@@ -304,97 +305,82 @@ def loss_curves(steps: int = 150, n: int = 600, seed: int = 0) -> LossCurves:
 
 # ---------------------------------------------------------------- live plot: y = 2x + 10
 
-@dataclass
-class LiveFit:
-    weight: float
-    bias: float
-    losses: list[float]
+class LivePlot:
+    """The chart beside section E's annotated loop: the points, the model's line and the loss so
+    far.  The loop calls ``update(epoch, model, loss)`` after each step; every ``every`` epochs
+    the chart is redrawn IN PLACE (one output, replaced through its display id), each frame a
+    PNG with an alt text that says where the fit stands.  Outside Jupyter it draws the frames
+    and keeps the last one (``html``), so a script or a test pays what a deck pays."""
 
-    def _repr_html_(self) -> str:
-        return render.note(f"learned weight {self.weight:.3f} (target 2), bias {self.bias:.3f} "
-                           f"(target 10), final loss {self.losses[-1]:.4f} after "
-                           f"{len(self.losses)} epochs")
+    def __init__(self, x, y, every: int = 10, target: str = "y = 2x + 10"):
+        from matplotlib.figure import Figure  # not pyplot: Jupyter must not show it a 2nd time
+        from matplotlib.ticker import MaxNLocator
 
-
-def live_fit(epochs: int = 120, lr: float = 0.1, every: int = 10, seed: int = 0,
-             show: bool = True) -> LiveFit:
-    """Fit y = 2x + 10 with nn.Linear, redrawing ONE figure in place every ``every`` epochs."""
-    import torch
-
-    torch.manual_seed(seed)
-    x = torch.linspace(-2, 2, 64).unsqueeze(1)
-    y = 2 * x + 10 + 0.3 * torch.randn_like(x)
-    model = torch.nn.Linear(1, 1)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = torch.nn.MSELoss()
-    losses: list[float] = []
-    plot = _LivePlot(x, y) if show else None
-    for epoch in range(1, epochs + 1):
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-        if plot and (epoch % every == 0 or epoch == epochs):
-            with torch.no_grad():
-                plot.update(epoch, model(x), losses, model.weight.item(), model.bias.item())
-    if plot:
-        plot.close()
-    return LiveFit(model.weight.item(), model.bias.item(), losses)
-
-
-class _LivePlot:
-    """One chart shown once and then replaced in place through its display id, each frame a
-    PNG with an alt text that says where the fit stands (what a screen reader hears)."""
-
-    def __init__(self, x, y):
-        import matplotlib
-        import matplotlib.pyplot as plt
-
-        with matplotlib.rc_context({"font.size": 15}):  # ≥ 18 px as shown on a slide
-            self.fig, (self.ax, self.ax_loss) = plt.subplots(1, 2, figsize=(10.5, 3.4))
-            self.ax.scatter(x.squeeze().numpy(), y.squeeze().numpy(), s=14, color="#999")
-            (self.line,) = self.ax.plot(x.squeeze().numpy(), [0] * len(x), color="#D55E00",
-                                        lw=2.5)
-            self.ax.set_ylim(float(y.min()) - 2, float(y.max()) + 2)
-            self.ax.set_xlabel("x")
-            self.ax.set_ylabel("y")
-            (self.loss_line,) = self.ax_loss.semilogy([1], [1], color="#0072B2", lw=2.5)
-            self.ax_loss.set_xlabel("epoch")
-            self.ax_loss.set_title("loss (log scale)")
-            self.fig.tight_layout()
+        if every < 1:
+            raise ValueError(f"every must be at least 1 epoch, not {every}")
+        self.x, self.every, self.target = x.detach(), every, target
+        self.losses: list[float] = []
+        self.frames = 0
+        xs, ys = self.x.squeeze().numpy(), y.detach().squeeze().numpy()
+        self.fig = Figure(figsize=(4.8, 4.6))
+        self.ax, self.ax_loss = self.fig.subplots(2, 1)
+        for ax in (self.ax, self.ax_loss):
+            ax.tick_params(labelsize=15)
+        self.ax.scatter(xs, ys, s=14, color="#999999")
+        (self.line,) = self.ax.plot(xs, [float(ys.mean())] * len(xs), color="#D55E00", lw=2.5)
+        self.ax.set_ylim(float(ys.min()) - 2, float(ys.max()) + 2)
+        self.ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))  # labels never touch
+        self.ax.set_xlabel("x", fontsize=15, labelpad=0)
+        self.ax.set_ylabel("y", fontsize=15)
+        (self.loss_line,) = self.ax_loss.semilogy([1], [1], color="#0072B2", lw=2.5)
+        self.ax_loss.set_xlabel("epoch", fontsize=15, labelpad=0)
+        self.ax_loss.set_ylabel("loss (log)", fontsize=15)
+        self.ax.set_title(f"epoch 0: fitting {target}", fontsize=15)
+        self.fig.tight_layout(pad=0.4)  # once: every frame keeps this layout (and its cost)
         self.alt = "The fit has not started."
+        self.html = ""
         self.handle = None
         try:
             from IPython import get_ipython
             from IPython.display import display
 
             if get_ipython() is not None:
-                self.handle = display(self._frame(), display_id=True)
+                self.handle = display(render.Html(self._frame()), display_id=True)
         except ImportError:
             pass
 
-    def _frame(self):
-        return render.Html(render.figure_png(self.fig, self.alt, close=False))
+    def update(self, epoch: int, model, loss) -> None:
+        """Record this epoch's loss; redraw on every ``every``-th epoch."""
+        self.losses.append(loss.item() if hasattr(loss, "item") else float(loss))
+        if epoch % self.every == 0:
+            self.draw(epoch, model)
 
-    def update(self, epoch, pred, losses, weight=None, bias=None):
+    def draw(self, epoch: int, model) -> None:
+        import torch
+
+        if not self.losses:
+            raise ValueError("LivePlot.draw: call update(epoch, model, loss) first")
+        with torch.no_grad():
+            pred = model(self.x)
         self.line.set_ydata(pred.squeeze().numpy())
-        self.loss_line.set_data(range(1, len(losses) + 1), losses)
+        self.loss_line.set_data(range(1, len(self.losses) + 1), self.losses)
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
-        self.ax.set_title(f"epoch {epoch}: fitting y = 2x + 10", fontsize=15)
-        fitted = (f"the fitted line is y = {weight:.2f}x + {bias:.2f}" if weight is not None
-                  else "the fitted line is drawn over them")
-        self.alt = (f"Two charts after epoch {epoch}. Left: 64 noisy points along y = 2x + 10; "
-                    f"{fitted}. Right: the loss per epoch on a log scale, from "
-                    f"{losses[0]:.3g} to {losses[-1]:.3g}.")
+        self.ax.set_title(f"epoch {epoch}: fitting {self.target}", fontsize=15)
+        params = [p.detach().flatten() for p in model.parameters()]
+        line = (f"the model's line is y = {params[0][0]:.2f}x + {params[1][0]:.2f}"
+                if len(params) == 2 and all(p.numel() == 1 for p in params)
+                else "the model's line is drawn over them")
+        self.alt = (f"Two charts after epoch {epoch}. Top: {len(self.x)} noisy points along "
+                    f"{self.target}; {line}. Bottom: the loss per epoch on a log scale, from "
+                    f"{self.losses[0]:.3g} to {self.losses[-1]:.3g}.")
+        self.html = self._frame()
+        self.frames += 1
         if self.handle is not None:
-            self.handle.update(self._frame())
+            self.handle.update(render.Html(self.html))
 
-    def close(self):
-        import matplotlib.pyplot as plt
-
-        plt.close(self.fig)
+    def _frame(self) -> str:
+        return render.figure_png(self.fig, self.alt, close=False, tight=False)
 
 
 # ---------------------------------------------------------------- era 5: the TextClassifier
