@@ -108,3 +108,44 @@ def test_on_cuda_the_small_model_gets_a_reduce_overhead_row():
     names = [w.name for w in r.workloads]
     assert names[-1] == "small MLP, reduce-overhead" and r.compiled, r.reason
     assert all(w.outputs_equal for w in r.workloads)
+
+
+def _logged(x):
+    y = x * 1.5 + 0.5
+    print(f"mean {y.mean().item():.3f}")  # a number for Python: the graph must end here
+    return y.clamp_min(0.0) * x
+
+
+def _clean(x):
+    return (x * 1.5 + 0.5).clamp_min(0.0) * x
+
+
+def test_graph_breaks_names_the_line_and_dynamos_reason(capsys):
+    r = cd.graph_breaks(_logged, torch.randn(64))
+    assert not r.error, r.error
+    assert r.graphs == 2 and len(r.breaks) == 1
+    brk = r.breaks[0]
+    assert brk.line == 3 and brk.code == 'print(f"mean {y.mean().item():.3f}")'  # comment gone
+    assert "item()" in brk.reason
+    assert "2 graphs, 1 graph break (line 3)" in r.headline()
+    assert "capture_scalar_outputs" not in capsys.readouterr().err  # Dynamo's warning is muted
+    html = r._repr_html_()
+    assert "Dynamo&#x27;s reason" in html or "Dynamo's reason" in html
+
+
+def test_a_function_without_breaks_is_one_graph():
+    r = cd.graph_breaks(_clean, torch.randn(64))
+    assert (r.graphs, r.breaks) == (1, [])
+    assert "no graph breaks" in r.headline()
+
+
+def test_graph_breaks_says_why_when_dynamo_cannot_run(monkeypatch):
+    import torch._dynamo
+
+    def refuse(fn):
+        raise RuntimeError("Python 3.99 is not yet supported by Dynamo")
+
+    monkeypatch.setattr(torch._dynamo, "explain", refuse)
+    r = cd.graph_breaks(_clean, torch.randn(4))
+    assert r.headline().startswith("Dynamo could not trace _clean here (RuntimeError: Python 3.99")
+    assert "<table" not in r._repr_html_()

@@ -15,7 +15,7 @@ _EXPORTS = {
     "copy_cost": "transfer",
     "manual_gradients_check": "autograd", "check_against_autograd": "autograd",
     "compile_demo": "compiled", "compile_race": "compiled", "warmup": "compiled",
-    "preload": "compiled",
+    "preload": "compiled", "graph_breaks": "compiled",
     "loss_curves": "training", "train_runs": "training", "LivePlot": "training",
     "text_classifier_demo": "training",
 }

@@ -4,6 +4,7 @@ steady-state time, outputs checked equal, and an honest fallback where it cannot
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import sys
@@ -280,3 +281,104 @@ def compile_race(fn, compiled_fn, *args, budget_s: float = 0.3) -> CompileRace:
         result.race = compare(lambda: fn(*args), lambda: compiled_fn(*args), budget_s=budget_s,
                               sync=sync, warmup=0, min_rounds=3)
     return result
+
+
+# ---------------------------------------------------------------- where compiling stops
+
+@dataclass
+class GraphBreak:
+    line: int          # line of the function (1 = its `def`), 0 when Dynamo did not say
+    code: str          # that line's source
+    reason: str        # Dynamo's own words, first line
+
+
+@dataclass
+class GraphBreaks:
+    """What Dynamo captured from ``name``: how many graphs, how many tensor ops in each, and
+    each graph break with its line and Dynamo's reason.  ``error`` when Dynamo could not run."""
+
+    name: str
+    graphs: int = 0
+    ops_per_graph: list[int] = field(default_factory=list)
+    breaks: list[GraphBreak] = field(default_factory=list)
+    error: str = ""
+
+    def headline(self) -> str:
+        if self.error:
+            return f"Dynamo could not trace {self.name} here ({self.error})"
+        if not self.breaks:
+            return f"{self.name}: one graph, no graph breaks — all of it can be compiled"
+        where = ", ".join(f"line {b.line}" if b.line else "a line Dynamo did not name"
+                          for b in self.breaks)
+        n = len(self.breaks)
+        return (f"{self.name}: {self.graphs} graphs, {n} graph break{'s' * (n != 1)} "
+                f"({where}); between graphs Python runs it eagerly")
+
+    def rows(self):
+        rows = [["graphs captured", f"{self.graphs} ("
+                 + " + ".join(str(n) for n in self.ops_per_graph) + " tensor ops)"]]
+        for b in self.breaks:
+            rows.append([f"break at line {b.line}" if b.line else "break", b.code or "?"])
+            rows.append(["Dynamo's reason", b.reason])
+        return rows
+
+    def _repr_html_(self) -> str:
+        head = f"<p class='deckkit-headline'><b>{html.escape(self.headline())}</b></p>"
+        if self.error:
+            return head
+        note = ("each graph is compiled to fused kernels; a break ends one and starts another · "
+                "debug with print() in eager code, then remove it and compile")
+        return (head + render.table(["", "what Dynamo reports"], self.rows(), readable=True)
+                + render.note(note))
+
+
+def graph_breaks(fn, *args) -> GraphBreaks:
+    """Run ``fn(*args)`` once under Dynamo's explain mode (it traces; nothing is compiled to
+    machine code, so no C++ compiler is needed) and report the graphs and the graph breaks."""
+    import inspect
+    import logging
+
+    import torch
+
+    name = getattr(fn, "__name__", "function")
+    first = getattr(getattr(fn, "__code__", None), "co_firstlineno", None)
+    try:
+        source, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        source, start = [], first
+    log = logging.getLogger("torch._dynamo")
+    level = log.level
+    log.setLevel(logging.ERROR)  # Dynamo also logs each break as a warning: the table says it
+    try:
+        import torch._dynamo
+
+        report = torch._dynamo.explain(fn)(*args)
+    except Exception as exc:  # a Python Dynamo does not support yet, a tracing failure
+        return GraphBreaks(name, error=f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}")
+    finally:
+        log.setLevel(level)
+    result = GraphBreaks(name, report.graph_count,
+                         [len(ops) for ops in (report.ops_per_graph or [])])
+    for why in report.break_reasons:
+        frame = next((f for f in reversed(why.user_stack or [])
+                      if start is not None and f.name == name), None)
+        line = frame.lineno - start + 1 if frame else 0
+        code = (source[line - 1] if 0 < line <= len(source)
+                else (frame.line or "") if frame else "")
+        reason = why.reason.strip().splitlines()[0] if why.reason else "not given"
+        result.breaks.append(GraphBreak(line, _without_comment(code), reason))
+    return result
+
+
+def _without_comment(line: str) -> str:
+    """``line`` stripped, less a trailing # comment (a # inside a string stays)."""
+    import io
+    import tokenize
+
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(line.strip() + "\n").readline):
+            if tok.type == tokenize.COMMENT:
+                return line.strip()[:tok.start[1]].rstrip()
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return line.strip()
