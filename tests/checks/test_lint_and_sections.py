@@ -105,3 +105,21 @@ def test_code_cells_are_not_run_without_execute(tmp_path):
     decks = good_decks()
     decks["A_hero.ipynb"].cells.append(code("raise SystemExit('should not run')"))
     assert check_project(Project(write_project(tmp_path, decks))) == []
+
+
+TWO_MODELS = ('```mermaid\nflowchart TB\n  subgraph G["graph-first"]\n    G1["define"] --> G2["run"]\n'
+              '  end\n  subgraph E["eager"]\n    E1["run"] --> E2["record"]\n  end\n{link}```')
+
+
+def test_a_diagram_whose_parts_mermaid_may_reorder_is_a_finding_with_the_line_to_add(tmp_path):
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells.append(md(TWO_MODELS.format(link=""), "fragment"))
+    findings = check_project(Project(write_project(tmp_path, decks)))
+    assert codes(findings) == ["diagram-order"]
+    assert "`G ~~~ E`" in str(findings[0]) and "cell 3" in str(findings[0])
+
+
+def test_linked_subgraphs_keep_their_order_and_pass(tmp_path):
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells.append(md(TWO_MODELS.format(link="  G ~~~ E\n"), "fragment"))
+    assert check_project(Project(write_project(tmp_path, decks))) == []

@@ -115,10 +115,34 @@ def _check_cell(deck: Deck, index: int, cell) -> list[Finding]:
     if slide_type not in SLIDE_TYPES:
         add("unknown-slide-type",
             f'unknown slide_type "{slide_type}"; use one of: {", ".join(SLIDE_TYPES)}')
+    if cell.get("cell_type") == "markdown":
+        for message in diagram_order(cell.get("source", "")):
+            add("diagram-order", message)
     if cell.get("cell_type") == "code" and (cell.get("outputs") or cell.get("execution_count")):
         add("committed-output",
             "has outputs or an execution count; decks are committed clean "
             "(run `deckkit clean` to strip them)")
+    return out
+
+
+SUBGRAPH = re.compile(r"^\s*subgraph\s+([A-Za-z0-9_]+)", re.M)
+LINK = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(?:~~~|-->|---|-\.->|==>)\s*([A-Za-z0-9_]+)\s*$", re.M)
+FENCE = re.compile(r"```mermaid\s*\n(.*?)```", re.S)
+
+
+def diagram_order(markdown: str) -> list[str]:
+    """Mermaid places unlinked subgraphs in an order of its own (the last one written often
+    comes first), so a diagram told in order (graph-first, then eager) must link them."""
+    out = []
+    for source in FENCE.findall(markdown):
+        names = SUBGRAPH.findall(source)
+        links = set(LINK.findall(source))
+        missing = [(a, b) for a, b in zip(names, names[1:]) if (a, b) not in links]
+        if missing:
+            a, b = missing[0]
+            out.append(f"the diagram's subgraphs {a} and {b} are not linked, so Mermaid may draw "
+                       f"{b} first; add the line `{a} ~~~ {b}` (an invisible link) to keep the "
+                       "order they are written in")
     return out
 
 

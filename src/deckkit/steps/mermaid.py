@@ -30,7 +30,7 @@ from ..output.layout import write_atomic
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.DOTALL | re.MULTILINE)
 # Labels at 20 px and tight spacing: a diagram shown at slide width keeps its labels ≥ 18 px
 CONFIG = {"flowchart": {"htmlLabels": False, "rankSpacing": 32, "nodeSpacing": 28, "padding": 10,
-                        "wrappingWidth": 560},
+                        "wrappingWidth": 560, "subGraphTitleMargin": {"top": 4, "bottom": 8}},
           "theme": "default", "themeVariables": {"fontSize": "20px"}}
 RENDER_TIMEOUT = 30.0     # seconds for one diagram
 MAX_TEXT_SIZE = 50_000    # characters: mermaid's own maxTextSize
