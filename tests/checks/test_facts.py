@@ -75,3 +75,74 @@ def test_a_release_named_inside_a_longer_name_is_judged_by_the_longer_one():
     events = load_facts(REPO / "decks")
     assert wrong_years("PyTorch 2.0 shipped in 2017", events)  # not the 2017 beta
     assert wrong_years("PyTorch ships in 2017", events) == []
+
+
+# ---------------------------------------------------------------- the Keras ↔ PyTorch mapping
+
+def test_every_pytorch_name_the_mapping_claims_exists_in_the_installed_torch():
+    import importlib
+
+    torch = pytest.importorskip("torch")
+    from deckkit.model.facts import load_mappings
+
+    rows = load_mappings(REPO / "decks")
+    assert len(rows) >= 11 and all(len(r.source) > 20 for r in rows)
+    missing = []
+    for row in rows:
+        for name in row.torch:
+            parts = name.split(".")
+            obj = torch
+            for depth, part in enumerate(parts[1:], 2):
+                try:
+                    obj = getattr(obj, part)
+                except AttributeError:
+                    try:
+                        obj = importlib.import_module(".".join(parts[:depth]))
+                    except ImportError:
+                        missing.append(name)
+                        break
+    assert missing == [], f"not in torch {torch.__version__}: {missing}"
+
+
+def test_deck_i_shows_the_mapping_rows_in_order():
+    import nbformat
+
+    from deckkit.model.facts import load_mappings, mapping_table
+
+    deck = nbformat.read(str(REPO / "decks" / "I_keras_vs_pytorch.ipynb"), as_version=4)
+    cell = next(c for c in deck.cells if c.metadata.get("deckkit", {}).get("generated"))
+    assert mapping_table(load_mappings(REPO / "decks")) in cell.source
+
+
+def mapping_project(tmp_path, table):
+    decks = good_decks()
+    cell = md(f"Concept mapping\n\n{table}\n\nSame idea, different syntax.", "fragment")
+    cell.metadata["deckkit"] = {"generated": "mapping"}
+    decks["B_agenda.ipynb"].cells.append(cell)
+    return project_with_facts(tmp_path, decks)
+
+
+def test_a_hand_edited_mapping_table_is_reported_and_clean_rewrites_it_from_the_facts(tmp_path):
+    from deckkit.commands.clean import normalise_decks
+    from deckkit.model.facts import load_mappings, mapping_table
+
+    good = mapping_table(load_mappings(REPO / "decks"))
+    project = mapping_project(tmp_path, good.replace("`opt.zero_grad()`", "`opt.reset()`"))
+    findings = check_project(project)
+    assert [f.code for f in findings] == ["generated-stale"]
+    assert findings[0].cell == 3 and "edit facts.toml, not the table" in findings[0].message
+    assert normalise_decks(project) == ["decks/B_agenda.ipynb"]
+    deck = (project.decks_dir / "B_agenda.ipynb").read_text()
+    assert "opt.reset()" not in deck and "opt.zero_grad()" in deck
+    assert "Same idea, different syntax." in deck  # the text around the table stays
+    assert check_project(Project(project.root)) == []
+
+
+def test_an_unknown_generated_table_is_a_metadata_finding(tmp_path):
+    decks = good_decks()
+    cell = md("## T\n\n| a |\n|---|", "fragment")
+    cell.metadata["deckkit"] = {"generated": "glossary"}
+    decks["B_agenda.ipynb"].cells.append(cell)
+    findings = check_project(project_with_facts(tmp_path, decks))
+    assert [f.code for f in findings] == ["deckkit-metadata"]
+    assert "'glossary'" in findings[0].message and "mapping" in findings[0].message

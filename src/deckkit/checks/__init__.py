@@ -5,7 +5,7 @@ from ..errors import Finding
 from ..model.project import DeckRecord
 from ..model.session import Session
 from .budgets import cell_timings, over_budget
-from .facts import check_facts
+from .facts import check_facts, check_generated
 from .lint import lint_deck
 from .notes_match import check_notes
 from .offline import check_offline
@@ -22,5 +22,5 @@ def check_record(record: DeckRecord, session: Session) -> list[Finding]:
             + check_scripts(record.deck))
 
 
-__all__ = ["cell_timings", "check_facts", "check_notes", "check_offline", "check_record", "check_session",
-           "check_solutions", "lint_deck", "over_budget"]
+__all__ = ["cell_timings", "check_facts", "check_generated", "check_notes", "check_offline",
+           "check_record", "check_session", "check_solutions", "lint_deck", "over_budget"]

@@ -7,6 +7,7 @@ import re
 
 from ..errors import Finding
 from ..model.facts import Event
+from ..model.generated import stale_cells
 from ..model.project import DeckRecord
 
 YEAR = re.compile(r"(?<![\d.])(19[89]\d|20[0-4]\d)(?![\d.])")
@@ -57,3 +58,12 @@ def check_facts(record: DeckRecord, events: list[Event]) -> list[Finding]:
             findings.append(Finding(f"speaker_notes/{notes}:{number}", "fact-date", problem,
                                     None, line))
     return findings
+
+
+def check_generated(record: DeckRecord, made: dict[str, str]) -> list[Finding]:
+    """Generated tables (metadata.deckkit.generated) that differ from decks/facts.toml."""
+    return [Finding(record.display, "generated-stale",
+                    f"its table is written from decks/facts.toml ([[{name}]] rows) and differs "
+                    "from them; edit facts.toml, not the table, then run `deckkit clean` to "
+                    "rewrite it", index, record.nb.cells[index].source)
+            for index, name in stale_cells(record.nb, made)]

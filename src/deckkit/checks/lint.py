@@ -9,6 +9,7 @@ import nbformat
 from ..errors import Finding
 from ..model.committed import normalise
 from ..model.deck import Deck
+from ..model.generated import GENERATORS
 from ..model.session import Session
 from ..model.slides import slide_starts
 
@@ -76,6 +77,10 @@ def _check_metadata(deck: Deck) -> list[Finding]:
             out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.runs_for is "
                                f"{meta['runs_for']!r}; give the seconds the cell is meant to run",
                                index, cell.get("source", "")))
+        elif "generated" in meta and meta["generated"] not in GENERATORS:
+            out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.generated "
+                               f"is {meta['generated']!r}; a table can be generated from: "
+                               f"{', '.join(sorted(GENERATORS))}", index, cell.get("source", "")))
         elif "key" in meta and not (isinstance(meta["key"], str) and KEY.match(meta["key"])):
             out.append(Finding(deck.display, "slide-key", f"key {meta['key']!r} cannot name "
                                "notes: use ASCII letters, digits, - and _ (e.g. forward-pass)",

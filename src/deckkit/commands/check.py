@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..checks import check_facts, check_offline, check_record, check_session, over_budget
+from ..checks import (check_facts, check_generated, check_offline, check_record, check_session,
+                      over_budget)
 from ..errors import DeckError, Finding
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 from ..execution.parallel import Job, run_jobs
@@ -38,11 +39,12 @@ def prepare(project: Project, trace: Trace | None = None, progress=None) -> Prep
     out = Prepared(resolved, findings=list(resolved.findings))
     out.findings += check_session(project.deck_paths(), session)
     out.findings += _misnamed(project) + _exercises(project)
-    events = _facts(project, out.findings)
+    events, made = _facts(project, resolved, out.findings)
     for record in resolved.records:
         if trace:
             trace(record.name, "check")
-        out.findings += check_record(record, session) + check_facts(record, events)
+        out.findings += (check_record(record, session) + check_facts(record, events)
+                         + check_generated(record, made))
         ctx = DeckContext(record, session, diagram_cache=project.build.mermaid_cache,
                           progress=progress)
         out.notebooks[record.name], found = run_steps(record.nb, ctx, PREPARE, trace=trace)
@@ -50,18 +52,21 @@ def prepare(project: Project, trace: Trace | None = None, progress=None) -> Prep
     return out
 
 
-def _facts(project: Project, findings: list[Finding]) -> list:
-    """The dated facts slides are held to (none without decks/facts.toml: a project may have
-    no dated claims); a broken facts file is a finding, not a crash."""
+def _facts(project: Project, resolved: Resolved, findings: list[Finding]):
+    """The dated facts slides are held to, and the tables generated from decks/facts.toml
+    (none without the file: a project may have no dated claims); a broken facts file is a
+    finding, not a crash."""
     from ..model.facts import FILE, load_facts
+    from ..model.generated import generated_name, tables
 
     if not (project.decks_dir / FILE).exists():
-        return []
+        return [], {}
+    names = [n for r in resolved.records for n in map(generated_name, r.nb.cells) if n]
     try:
-        return load_facts(project.decks_dir)
+        return load_facts(project.decks_dir), tables(project.decks_dir, names)
     except DeckError as exc:
         findings.append(Finding.from_error(exc, "facts"))
-        return []
+        return [], {}
 
 
 def _misnamed(project: Project) -> list[Finding]:

@@ -6,17 +6,24 @@ from __future__ import annotations
 import nbformat
 
 from ..model.committed import normalise
+from ..model.facts import FILE
+from ..model.generated import generated_name, refresh, tables
 from ..model.project import Project
 from ..output.layout import write_atomic
 
 
 def normalise_decks(project: Project) -> list[str]:
     """Rewrite decks whose outputs or metadata differ from their committed form (what RISE or
-    Jupyter write when saving); returns their names as messages show them."""
+    Jupyter write when saving) or whose generated tables differ from decks/facts.toml; returns
+    their names as messages show them."""
     resolved = project.resolve()
+    names = [generated_name(c) for r in resolved.records for c in r.nb.cells]
+    made = (tables(project.decks_dir, [n for n in names if n])
+            if (project.decks_dir / FILE).exists() else {})
     changed = []
     for record in resolved.records:
         clean = normalise(record.nb, record.section.label)
+        refresh(clean, made)
         if clean != record.nb:
             write_atomic(record.deck.path, nbformat.writes(clean) + "\n")
             changed.append(record.display)

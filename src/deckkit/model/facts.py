@@ -1,5 +1,7 @@
-"""Dated facts the decks state (decks/facts.toml), each with its source: the timeline is drawn
-from them and the checks hold slides and notes to them."""
+"""Facts the decks state (decks/facts.toml), each with its source: dated events (the timeline
+is drawn from them and the checks hold slides and notes to them) and the Keras ↔ PyTorch
+mapping (deck I's table is written from it; the PyTorch names it claims are checked against
+the installed torch)."""
 
 from __future__ import annotations
 
@@ -32,19 +34,62 @@ def find_decks_dir(start: Path | None = None) -> Path:
     return _find(FILE, start)
 
 
+@dataclass(frozen=True)
+class Mapping:
+    """One row of the Keras ↔ PyTorch table: both sides as markdown, the PyTorch names the row
+    claims (dotted, resolvable in the installed torch) and where each side is documented."""
+
+    keras: str
+    pytorch: str
+    torch: tuple[str, ...]
+    source: str
+
+
+MAPPING_FIELDS = {"keras": str, "pytorch": str, "torch": list, "source": str}
+WHERE = f"decks/{FILE}"
+
+
+def _read(decks_dir: Path) -> dict:
+    path = Path(decks_dir) / FILE
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DeckError("is missing", where=WHERE, fix="restore it from git: the timeline, "
+                        "deck I's mapping and the fact check read it") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DeckError(f"is not valid TOML ({exc})", where=WHERE,
+                        fix="fix the syntax at the position named") from None
+
+
+def load_mappings(decks_dir: Path) -> list[Mapping]:
+    """The ``[[mapping]]`` rows of ``decks_dir/facts.toml`` in file order; a clear error naming
+    the row and the field when one is malformed."""
+    rows = []
+    for number, raw in enumerate(_read(decks_dir).get("mapping", []), 1):
+        name = f"mapping {number} ({raw.get('keras', '?')!r})"
+        for field, kind in MAPPING_FIELDS.items():
+            if not isinstance(raw.get(field), kind):
+                raise DeckError(f"{name} has no valid {field!r}", where=WHERE,
+                                fix=f"give it {field} = … (see the comment above [[mapping]])")
+        if not all(isinstance(t, str) and t.startswith("torch.") for t in raw["torch"]):
+            raise DeckError(f"{name}: torch lists {raw['torch']!r}", where=WHERE,
+                            fix='list dotted names such as "torch.nn.Embedding" ([] for none)')
+        rows.append(Mapping(raw["keras"], raw["pytorch"], tuple(raw["torch"]), raw["source"]))
+    return rows
+
+
+def mapping_table(rows: list[Mapping]) -> str:
+    """Deck I's table as markdown, one row per mapping."""
+    lines = ["| Keras / TensorFlow | PyTorch |", "|---|---|"]
+    lines += [f"| {r.keras} | {r.pytorch} |" for r in rows]
+    return "\n".join(lines)
+
+
 def load_facts(decks_dir: Path) -> list[Event]:
     """The events of ``decks_dir/facts.toml``, in time order; a clear error naming the event
     and the field when one is malformed."""
-    path = Path(decks_dir) / FILE
-    where = f"decks/{FILE}"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DeckError("is missing", where=where, fix="restore it from git: the timeline and "
-                        "the fact check read it") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DeckError(f"is not valid TOML ({exc})", where=where,
-                        fix="fix the syntax at the position named") from None
+    where = WHERE
+    data = _read(decks_dir)
     events = []
     for number, raw in enumerate(data.get("event", []), 1):
         name = f"event {number} ({raw.get('label', '?')!r})"
