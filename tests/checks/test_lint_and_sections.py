@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from nbformat.v4 import new_output
 
 from deckkit.commands.check import check_project
@@ -123,3 +125,30 @@ def test_linked_subgraphs_keep_their_order_and_pass(tmp_path):
     decks = good_decks()
     decks["B_agenda.ipynb"].cells.append(md(TWO_MODELS.format(link="  G ~~~ E\n"), "fragment"))
     assert check_project(Project(write_project(tmp_path, decks))) == []
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("1-2|3", None),
+    ("1-3|x", 'is \'1-3|x\'; write steps as e.g. "1-3|4|5-6"'),
+    ("2|9", "names line 9, and the code has 3 lines"),
+    ("3-1", "the range 3-1; write it low to high"),
+])
+def test_highlight_steps_are_checked_against_the_cells_lines(tmp_path, spec, says):
+    decks = good_decks()
+    cell = code("a = 1\nb = 2\nprint(a + b)", "fragment")
+    cell.metadata["deckkit"] = {"highlight": spec}
+    decks["B_agenda.ipynb"].cells.append(cell)
+    findings = check_project(Project(write_project(tmp_path, decks)))
+    if says is None:
+        assert findings == []
+    else:
+        assert codes(findings) == ["deckkit-metadata"] and says in findings[0].message
+
+
+def test_highlight_on_markdown_counts_its_code_block(tmp_path):
+    from deckkit.checks.lint import highlight_problem
+
+    cell = md("## Keras\n\n```python\nmodel = keras.Sequential()\nmodel.fit(x, y)\n```\nText")
+    assert highlight_problem(cell, "1|2") is None
+    assert "has 2 lines" in highlight_problem(cell, "3")
+    assert "no ``` code block" in highlight_problem(md("## No code"), "1")

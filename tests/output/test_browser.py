@@ -181,3 +181,76 @@ def test_search_finds_a_word_on_a_later_slide_and_zoom_is_there_offline(repo_bui
         assert "scale" in page.evaluate("getComputedStyle(document.body).transform + "
                                         "document.body.style.transform")
         assert s.blocked == []
+
+
+def test_the_outline_lists_every_slide_by_section_and_jumps_to_section_h(repo_build):
+    with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
+        page = s.page
+        toggle = page.locator("#deckkit-footer .deckkit-outline-toggle")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        toggle.click()
+        panel = page.locator("#deckkit-outline")
+        assert panel.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+        sections = panel.locator(".deckkit-outline-section").all_inner_texts()
+        assert sections[0].startswith("A ·") and any(t.startswith("H ·") for t in sections)
+        assert panel.locator("a").count() == page.evaluate("Reveal.getTotalSlides()")
+        group = panel.locator("li", has=page.locator(".deckkit-outline-section",
+                                                     has_text="H · Era Cards"))
+        group.locator("a").first.click()
+        page.wait_for_timeout(300)
+        assert page.locator("#deckkit-outline").is_hidden()
+        assert page.evaluate("Reveal.getCurrentSlide().closest('[data-section]')"
+                             ".getAttribute('data-section')") == "H · Era Cards"
+        page.keyboard.press("m")
+        assert panel.is_visible()
+        assert panel.locator("a[aria-current]").inner_text() == "Era Cards"
+        page.keyboard.press("Escape")
+        assert panel.is_hidden() and s.blocked == []
+
+
+def stepped_state(page):
+    return page.evaluate("""() => {
+        const box = document.querySelector('.reveal section.present .deckkit-stepped');
+        return [...box.querySelectorAll('.deckkit-line')]
+            .filter(l => !l.classList.contains('deckkit-dim')).map(l => +l.dataset.line); }""")
+
+
+def test_a_highlighted_cell_steps_through_its_lines_and_prints_whole(repo_build):
+    page_path = repo_build / "build/html/E_training_loop.slides.html"
+    with browser.open_deck(page_path) as s:
+        page = s.page
+        h = page.evaluate("[...document.querySelectorAll('.reveal .slides > section')]"
+                          ".findIndex(x => x.querySelector('.deckkit-stepped'))")
+        page.evaluate(f"Reveal.slide({h}, 0)")
+        page.wait_for_timeout(200)
+        seen = [stepped_state(page)]
+        for _ in range(8):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(120)
+            seen.append(stepped_state(page))
+        whole = list(range(1, 20))
+        assert seen == [whole, [5, 6, 7, 8, 9], [11, 12], [13, 14], [15], [16], [17],
+                        [18, 19], whole]
+        assert "opt.zero_grad()" in page.evaluate(
+            "document.querySelector('.deckkit-line[data-line=\"12\"]').textContent")
+    with browser.open_deck(page_path, query="print-pdf") as s:  # the PDF: the whole cell
+        assert s.page.evaluate("document.querySelectorAll('.deckkit-dim').length") == 0
+
+
+def test_the_qr_code_on_the_title_slide_decodes_to_the_materials_url(repo_build):
+    import io
+    import tomllib
+
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    url = tomllib.loads((repo_build / "decks/session.toml").read_text())["materials_url"]
+    with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
+        page = s.page
+        page.evaluate("Reveal.slide(0, 0)")
+        qr = page.locator(".reveal section.present svg.deckkit-qr")
+        assert qr.get_attribute("aria-label") == f"QR code for {url}"
+        shot = Image.open(io.BytesIO(qr.screenshot()))
+        assert [r.text for r in zxingcpp.read_barcodes(shot)] == [url]
+        link = page.locator(".reveal section.present .deckkit-materials a")
+        assert link.get_attribute("href") == url and s.blocked == []

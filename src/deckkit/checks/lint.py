@@ -81,6 +81,14 @@ def _check_metadata(deck: Deck) -> list[Finding]:
             out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.generated "
                                f"is {meta['generated']!r}; a table can be generated from: "
                                f"{', '.join(sorted(GENERATORS))}", index, cell.get("source", "")))
+        elif "highlight" in meta and (problem := highlight_problem(cell, meta["highlight"])):
+            out.append(Finding(deck.display, "deckkit-metadata", problem, index,
+                               cell.get("source", "")))
+        elif "materials" in meta and meta["materials"] != "qr":
+            out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.materials "
+                               f"is {meta['materials']!r}; \"qr\" shows the session's "
+                               "materials_url as a link and a QR code", index,
+                               cell.get("source", "")))
         elif "key" in meta and not (isinstance(meta["key"], str) and KEY.match(meta["key"])):
             out.append(Finding(deck.display, "slide-key", f"key {meta['key']!r} cannot name "
                                "notes: use ASCII letters, digits, - and _ (e.g. forward-pass)",
@@ -128,6 +136,36 @@ def _check_cell(deck: Deck, index: int, cell) -> list[Finding]:
             "has outputs or an execution count; decks are committed clean "
             "(run `deckkit clean` to strip them)")
     return out
+
+
+STEP = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
+CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)```", re.S)
+
+
+def highlight_problem(cell, spec) -> str | None:
+    """What is wrong with metadata.deckkit.highlight ("1-3|4|5-6": the lines lit at each
+    step), or None.  It counts the lines of a code cell, or of a markdown cell's first code
+    block."""
+    example = 'e.g. "1-3|4|5-6" (the lines lit at each step, 1 = the first line)'
+    if not isinstance(spec, str) or not all(STEP.match(s.replace(" ", "")) for s in spec.split("|")):
+        return f"metadata.deckkit.highlight is {spec!r}; write steps as {example}"
+    source = cell.get("source", "")
+    if cell.get("cell_type") == "markdown":
+        block = CODE_BLOCK.search(source)
+        if not block:
+            return ("metadata.deckkit.highlight steps through code, and this markdown cell has "
+                    "no ``` code block")
+        source = block.group(1)
+    count = len(source.rstrip("\n").split("\n"))
+    numbers = [int(n) for n in re.findall(r"\d+", spec)]
+    for part in re.findall(r"\d+-\d+", spec):
+        a, b = map(int, part.split("-"))
+        if a > b:
+            return f"metadata.deckkit.highlight has the range {part}; write it low to high"
+    if min(numbers) < 1 or max(numbers) > count:
+        return (f"metadata.deckkit.highlight names line {max(numbers) if max(numbers) > count else 0}"
+                f", and the code has {count} lines; {example}")
+    return None
 
 
 SUBGRAPH = re.compile(r"^\s*subgraph\s+([A-Za-z0-9_]+)", re.M)

@@ -37,6 +37,7 @@ class Session:
     title: str
     total_minutes: float
     sections: tuple[Section, ...]
+    materials_url: str = ""   # where students find the materials: a link and QR code on slides
 
     def section(self, letter: str) -> Section:
         for s in self.sections:
@@ -81,10 +82,16 @@ def load_session(decks_dir: Path) -> Session:
     if not sections:
         raise DeckError("lists no [[section]]", where=str(path),
                         fix="add one [[section]] table per section of the talk")
+    url = data.get("materials_url", "")
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+        raise DeckError(f"materials_url is {url!r}", where=str(path),
+                        fix='give the full web address students open, e.g. '
+                            'materials_url = "https://example.org/course/"')
     return Session(
         title=str(data.get("title", "Session")),
         total_minutes=float(data.get("total_minutes", 0)),
         sections=tuple(sections),
+        materials_url=url,
     )
 
 

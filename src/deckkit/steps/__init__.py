@@ -23,6 +23,7 @@ from ..errors import Finding
 from ..model.project import DeckRecord
 from ..model.session import Session
 from .attach_notes import attach_notes
+from .materials import add_materials
 from .merge import label_section
 from .mermaid import render_diagrams
 from .students import drop_solutions
@@ -43,7 +44,7 @@ class DeckContext:
 
 Step = Callable[[object, DeckContext], tuple[object, list[Finding]]]
 
-PREPARE: tuple[Step, ...] = (render_diagrams,)
+PREPARE: tuple[Step, ...] = (render_diagrams, add_materials)
 FINISH: dict[str, tuple[Step, ...]] = {
     "presenter": (attach_notes, label_section),
     "student": (drop_solutions, label_section),

@@ -1,6 +1,153 @@
 /* deckkit's reveal.js start-up: settings, plugins (speaker notes; search: Ctrl+Shift+F;
-   zoom: Alt+click), the section footer, maths on slide change, and a readiness flag
+   zoom: Alt+click), the section footer, the outline panel (M, or the ☰ button), code cells
+   that highlight their lines step by step, maths on slide change, and a readiness flag
    (body[data-deckkit-ready]) that tests and PDF export wait for. */
+
+/* "1-3|4|5,7" -> [[1,2,3],[4],[5,7]] (1-based line numbers); null when malformed. */
+function deckkitParseSteps(spec) {
+  var steps = String(spec).split("|").map(function (step) {
+    var lines = [];
+    step.split(",").forEach(function (part) {
+      var m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part);
+      if (!m) { lines = null; return; }
+      if (lines === null) { return; }
+      var a = +m[1], b = m[2] ? +m[2] : a;
+      for (var i = a; i <= b; i++) { lines.push(i); }
+    });
+    return lines;
+  });
+  return steps.some(function (s) { return !s || !s.length; }) ? null : steps;
+}
+
+/* Wrap each line of a <pre> in <span class="deckkit-line">, closing and reopening the syntax
+   colouring spans that cross a line break; returns the line spans. */
+function deckkitSplitLines(pre) {
+  var html = pre.innerHTML, out = "", open = [], line = "", lines = [];
+  var tag = /<\/?[a-zA-Z][^>]*>/g, last = 0, m;
+  function flush() {
+    lines.push(line + open.map(function () { return "</span>"; }).join(""));
+    line = open.join("");
+  }
+  function text(chunk) {
+    var parts = chunk.split("\n");
+    parts.forEach(function (part, i) {
+      if (i > 0) { flush(); }
+      line += part;
+    });
+  }
+  while ((m = tag.exec(html))) {
+    text(html.slice(last, m.index));
+    line += m[0];
+    if (m[0][1] === "/") { open.pop(); } else if (!/\/>$/.test(m[0])) { open.push(m[0]); }
+    last = tag.lastIndex;
+  }
+  text(html.slice(last));
+  if (line.replace(/<[^>]*>/g, "") !== "" || !lines.length) { flush(); }
+  out = lines.map(function (l, i) {
+    return '<span class="deckkit-line" data-line="' + (i + 1) + '">' + l + "</span>";
+  }).join("\n");
+  pre.innerHTML = out;
+  return Array.prototype.slice.call(pre.querySelectorAll(":scope > .deckkit-line"));
+}
+
+/* A cell with metadata.deckkit.highlight: its code is first shown whole; each step (a
+   fragment) lights its lines and dims the rest; a last step shows it whole again, so "every
+   fragment shown" (print, PDF, the legibility checks) is the complete code. */
+function deckkitHighlightSteps() {
+  document.querySelectorAll("[data-deckkit-highlight]").forEach(function (box) {
+    var steps = deckkitParseSteps(box.getAttribute("data-deckkit-highlight"));
+    var pre = box.querySelector("pre");
+    if (!steps || !pre) { return; }
+    var lines = deckkitSplitLines(pre);
+    box.classList.add("deckkit-stepped");
+    steps.concat([null]).forEach(function (step, i) {
+      var marker = document.createElement("span");
+      marker.className = "fragment deckkit-step";
+      marker.setAttribute("aria-hidden", "true");
+      marker.setAttribute("data-deckkit-step", String(i));
+      box.appendChild(marker);
+    });
+    function show() {
+      var shown = box.querySelectorAll(".deckkit-step.visible");
+      var current = shown.length ? +shown[shown.length - 1].getAttribute("data-deckkit-step") : -1;
+      var lit = current >= 0 && current < steps.length ? steps[current] : null;
+      lines.forEach(function (span, i) {
+        var dim = lit !== null && lit.indexOf(i + 1) < 0;
+        span.classList.toggle("deckkit-dim", dim);
+        span.classList.toggle("deckkit-lit", lit !== null && !dim);
+      });
+      box.setAttribute("data-deckkit-current", String(current));
+    }
+    box._deckkitShow = show;
+    show();
+  });
+  function refresh() {
+    document.querySelectorAll(".deckkit-stepped").forEach(function (box) { box._deckkitShow(); });
+  }
+  Reveal.on("fragmentshown", refresh);
+  Reveal.on("fragmenthidden", refresh);
+  Reveal.on("slidechanged", refresh);
+}
+
+/* The outline: every slide's title, grouped by section, as links; opened with M or the ☰
+   button in the footer, closed with M, Escape or a click on a link. */
+function deckkitOutline() {
+  var panel = document.getElementById("deckkit-outline");
+  var button = document.querySelector("#deckkit-footer .deckkit-outline-toggle");
+  if (!panel || !button) { return; }
+  var list = panel.querySelector("ol");
+  var group = null, label = null;
+  Reveal.getSlides().forEach(function (slide) {
+    var indices = Reveal.getIndices(slide);
+    var owner = slide.closest("[data-section]");
+    var section = owner ? owner.getAttribute("data-section") : "";
+    if (section !== label || !group) {
+      label = section;
+      var item = document.createElement("li");
+      var head = document.createElement("span");
+      head.className = "deckkit-outline-section";
+      head.textContent = section || document.title;
+      group = document.createElement("ol");
+      item.appendChild(head);
+      item.appendChild(group);
+      list.appendChild(item);
+    }
+    var heading = slide.querySelector("h1, h2, h3");
+    var title = heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
+    var link = document.createElement("a");
+    link.href = "#/" + indices.h + (indices.v ? "/" + indices.v : "");
+    link.textContent = title || "(slide " + (indices.h + 1) + ")";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      close();
+      Reveal.slide(indices.h, indices.v || 0);
+    });
+    var entry = document.createElement("li");
+    if (indices.v) { entry.className = "deckkit-outline-sub"; }
+    entry.appendChild(link);
+    group.appendChild(entry);
+  });
+  function open() {
+    panel.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    var here = Reveal.getIndices();
+    var current = panel.querySelector('a[href="#/' + here.h + (here.v ? "/" + here.v : "") + '"]');
+    panel.querySelectorAll("a").forEach(function (a) { a.removeAttribute("aria-current"); });
+    if (current) { current.setAttribute("aria-current", "page"); current.focus(); }
+  }
+  function close() {
+    panel.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+  }
+  function toggle() { if (panel.hidden) { open(); } else { close(); } }
+  button.addEventListener("click", toggle);
+  panel.querySelector(".deckkit-outline-close").addEventListener("click", close);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !panel.hidden) { event.stopPropagation(); close(); }
+  }, true);
+  Reveal.addKeyBinding({ keyCode: 77, key: "M", description: "Outline" }, toggle);
+  window.deckkitOutlineToggle = toggle;
+}
 function deckkitStart(settings) {
   var plugins = [window.RevealNotes, window.RevealSearch, window.RevealZoom].filter(Boolean);
   var options = Object.assign({ plugins: plugins }, settings);
@@ -33,8 +180,10 @@ function deckkitStart(settings) {
     showSection(event.currentSlide);
     typeset(event.currentSlide);
   });
+  deckkitHighlightSteps();  // before initialize: reveal.js counts the step fragments it adds
   Reveal.initialize(options).then(function () {
     showSection(Reveal.getCurrentSlide());
+    deckkitOutline();
     var done = function () { document.body.setAttribute("data-deckkit-ready", "1"); };
     if (window.MathJax && MathJax.Hub) {
       MathJax.Hub.Queue(["Typeset", MathJax.Hub]);
