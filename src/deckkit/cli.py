@@ -10,6 +10,7 @@ from pathlib import Path
 from . import __version__
 from .errors import DeckError, Finding
 from .execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
+from .output.themes import THEME_NAMES
 
 
 def _progress(message: str) -> None:
@@ -37,7 +38,7 @@ def cmd_build(args) -> int:
     project = _project(args)
     result = build_project(project, timeout=args.timeout, workers=args.workers,
                            use_cache=not args.no_cache, progress=_progress,
-                           max_output_mb=args.max_output_mb)
+                           max_output_mb=args.max_output_mb, theme=args.theme)
     status = _report(result.findings)
     for out in result.outputs:
         print(out)
@@ -223,6 +224,9 @@ def parser() -> argparse.ArgumentParser:
                    help="output kept per cell, in MB (default %(default)s); the rest is dropped")
     b.add_argument("--pdf", action="store_true",
                    help="also print build/pdf/: one PDF per deck, the session and a handout")
+    b.add_argument("--theme", choices=THEME_NAMES, default="default",
+                   help="slide colours: default, or high-contrast (black on white, darker "
+                        "accents: a bright room, a low-vision reader)")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="lint every deck (and run its code with --execute)")

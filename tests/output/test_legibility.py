@@ -89,3 +89,20 @@ def test_a_code_line_wider_than_its_box_is_found_because_it_would_wrap():
     measured["wrapped"] = [{"words": "nn.utils.clip_grad_norm_(model.parameter", "width": 1230,
                             "room": 1180}]
     assert problems(measured) == ["a code line 50 px wider than its box: it wraps"]
+
+
+def coloured(words, fg, bg=(255, 255, 255)):
+    return dict(text(words, 28.8, "body"), fg=list(fg), bg=list(bg))
+
+
+def test_text_contrast_is_held_to_the_themes_floor():
+    from deckkit.output.legibility import MIN_CONTRAST, contrast
+
+    assert round(contrast((0, 0, 0), (255, 255, 255)), 1) == 21.0
+    grey, dark = (0x76, 0x76, 0x76), (0x59, 0x59, 0x59)  # 4.54:1 and 7.0:1 on white
+    comment_on_code_box = coloured("# a comment", (0x40, 0x80, 0x80), (0xF5, 0xF5, 0xF5))
+    measured = slide([coloured("grey", grey), coloured("dark", dark), comment_on_code_box])
+    assert problems(measured) == ["contrast 4.17:1 against its background, under 4.5:1"]
+    aaa = [p.problem for p in judge(measured, MIN_CONTRAST["high-contrast"])]
+    assert aaa == ["contrast 4.54:1 against its background, under 7:1",
+                   "contrast 4.17:1 against its background, under 7:1"]

@@ -56,10 +56,13 @@ class BuildResult:
 def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int | None = None,
                   use_cache: bool = True, progress=lambda msg: None,
                   audience: str = "presenter", layout: BuildLayout | None = None,
-                  max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> BuildResult:
+                  max_output_mb: float = DEFAULT_MAX_OUTPUT_MB,
+                  theme: str = "default") -> BuildResult:
     """``audience="student"`` writes build/share/html/: no speaker notes, no solution or
     instructor slides, no run sheet — from the same (cached) executions.  ``layout`` overrides
-    where outputs go (the share command builds its package aside)."""
+    where outputs go (the share command builds its package aside).  ``theme``: one of
+    export.THEMES (the high-contrast variant for a bright room or a low-vision reader)."""
+    export.theme_styles(theme)  # an unknown theme fails before anything runs
     result = BuildResult()
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
     prepared = prepare(project, trace, progress)
@@ -94,11 +97,11 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
                               copy_first=False, trace=trace)
         result.findings += found
         page_keys.append(_export_page(layout, ctx, nb, keys[record.name], stamps, result,
-                                      lambda m, step=step: progress(f"{step}: {m}")))
+                                      lambda m, step=step: progress(f"{step}: {m}"), theme))
         parts.append(nb)
     if result.ok and parts:
         _export_session(layout, session.title, parts, page_keys, audience, stamps, result,
-                        progress)
+                        progress, theme)
     stamps.save()
     if audience == "presenter":
         write_atomic(layout.timings, json.dumps(timings, indent=1))
@@ -109,28 +112,31 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
 
 
 def _export_page(layout: BuildLayout, ctx: DeckContext, nb, exec_key: str, stamps: Stamps,
-                 result: BuildResult, progress) -> str:
-    """Write the deck's page unless the stamps say it is made from the same things; returns
-    the page's key (part of the session page's key)."""
+                 result: BuildResult, progress, theme: str = "default") -> str:
+    """Write the deck's page unless the stamps say it is made from the same things (cells,
+    outputs, notes, the session's title and materials link, audience, theme); returns the
+    page's key (part of the session page's key)."""
     record, title = ctx.record, f"{ctx.record.section.label} — {ctx.session.title}"
-    page_key = export_key(exec_key, record.nb, record.notes_text or "", title + ctx.audience)
+    page_key = export_key(exec_key, record.nb, record.notes_text or "",
+                          "\n".join((title, ctx.audience, ctx.session.materials_url, theme)))
     out = layout.page(record.name, ctx.audience)
     result.trace.append((record.name, "export"))
     result.outputs.append(out)
     if not stamps.fresh(out, page_key):
         progress("exporting slides")
-        write_atomic(out, export.slides_html(nb, title, deck_seconds(nb)))
+        write_atomic(out, export.slides_html(nb, title, deck_seconds(nb), theme))
         stamps.mark(out, page_key)
     return page_key
 
 
-def _export_session(layout, title, parts, keys, audience, stamps, result, progress) -> None:
+def _export_session(layout, title, parts, keys, audience, stamps, result, progress,
+                    theme: str = "default") -> None:
     out = layout.page("session", audience)
-    session_key = digest(title, *keys)
+    session_key = digest(title, theme, *keys)
     if not stamps.fresh(out, session_key):
         progress(f"session: exporting {len(parts)} sections as one deck")
         merged = merge_session(parts, title)
-        write_atomic(out, export.slides_html(merged, title, deck_seconds(merged)))
+        write_atomic(out, export.slides_html(merged, title, deck_seconds(merged), theme))
         stamps.mark(out, session_key)
     result.outputs.append(out)
 

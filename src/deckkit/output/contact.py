@@ -44,6 +44,8 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
     shots, overflowing, broken, illegible = [], [], [], []
     with browser.open_deck(deck) as session:
         total = browser.slide_count(session.page)
+        theme = session.page.evaluate("document.body.dataset.deckkitTheme || 'default'")
+        floor = legibility.MIN_CONTRAST.get(theme, legibility.MIN_CONTRAST["default"])
         for info in browser.walk(session.page):
             path = out_dir / f"slide-{info['index'] + 1:03d}.png"
             with atomic_path(path) as tmp:
@@ -54,7 +56,7 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
             if info["broken"]:
                 broken.append(info)
             illegible += legibility.judge(session.page.evaluate(legibility.MEASURE,
-                                                                info["index"]))
+                                                                info["index"]), floor)
             if (info["index"] + 1) % 10 == 0:
                 progress(f"contact sheet: {info['index'] + 1}/{total} slides")
         blocked = list(session.blocked)

@@ -13,6 +13,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
 from ..errors import DeckError
+from .themes import THEMES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE = TEMPLATES / "deckkit"
@@ -42,6 +43,7 @@ def asset_sources() -> dict[str, Path]:
         "reveal/reveal.css": reveal / "dist" / "reveal.css",
         "reveal/reveal.js": reveal / "dist" / "reveal.js",
         "reveal/theme/white.css": reveal / "dist" / "theme" / "white.css",
+        "reveal/theme/white-contrast.css": reveal / "dist" / "theme" / "white-contrast.css",
         "reveal/theme/fonts/source-sans-pro": reveal / "dist" / "theme" / "fonts" / "source-sans-pro",
         "reveal/plugin/notes/notes.js": reveal / "plugin" / "notes" / "notes.js",
         "reveal/plugin/search/search.js": reveal / "plugin" / "search" / "search.js",
@@ -54,6 +56,7 @@ def asset_sources() -> dict[str, Path]:
         "mathjax/jax/output/HTML-CSS": mathjax / "jax" / "output" / "HTML-CSS",
         "mathjax/fonts/HTML-CSS/STIX-Web": mathjax / "fonts" / "HTML-CSS" / "STIX-Web",
         "deckkit.css": TEMPLATE / "deckkit.css",
+        "deckkit-contrast.css": TEMPLATE / "deckkit-contrast.css",
         "deckkit.js": TEMPLATE / "deckkit.js",
     }
 
@@ -91,9 +94,16 @@ def write_assets(html_dir: Path) -> Path:
         raise
 
 
-def slides_html(nb, title: str, total_seconds: float = 0) -> str:
+def theme_styles(theme: str) -> tuple[str, str | None]:
+    if theme not in THEMES:
+        raise DeckError(f"unknown theme {theme!r}", fix=f"use one of: {', '.join(THEMES)}")
+    return THEMES[theme]
+
+
+def slides_html(nb, title: str, total_seconds: float = 0, theme: str = "default") -> str:
     """The reveal.js page for one (executed) notebook, through deckkit's template.
     ``total_seconds`` becomes reveal.js's totalTime: the speaker view's pacing line."""
+    theme_css, extra_css = theme_styles(theme)
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
@@ -106,6 +116,7 @@ def slides_html(nb, title: str, total_seconds: float = 0) -> str:
     exporter.exclude_anchor_links = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     reveal = dict(REVEAL, totalTime=round(total_seconds)) if total_seconds else REVEAL
-    resources = {"deckkit": {"title": title, "reveal": reveal}}
+    resources = {"deckkit": {"title": title, "reveal": reveal, "theme": theme,
+                             "theme_css": theme_css, "extra_css": extra_css}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body

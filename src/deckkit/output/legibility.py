@@ -55,6 +55,22 @@ MEASURE = r"""(i) => {
     }
     return null;
   };
+  const rgba = (c) => { const m = c.match(/[\d.]+/g) || [0, 0, 0, 0];
+    return [+m[0], +m[1], +m[2], m.length > 3 ? +m[3] : 1]; };
+  const paint = (el) => {  // [text colour, the colour behind it], opacities applied
+    let alpha = 1;
+    for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
+      alpha *= parseFloat(getComputedStyle(e).opacity);
+    }
+    let back = [255, 255, 255];
+    for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
+      const b = rgba(getComputedStyle(e).backgroundColor);
+      if (b[3] > 0.5) { back = b.slice(0, 3); break; }
+    }
+    const f = rgba(getComputedStyle(el).color);
+    const a = f[3] * alpha;
+    return [f.slice(0, 3).map((v, k) => v * a + back[k] * (1 - a)), back];
+  };
   const texts = [];
   const seen = new Set();
   const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
@@ -84,7 +100,9 @@ MEASURE = r"""(i) => {
     const tag = el.tagName.toLowerCase();
     if (!seen.has(key)) {
       seen.add(key);
-      texts.push({tag, kind, px, words: node.textContent.trim().replace(/\s+/g, ' ').slice(0, 40),
+      const [fg, bg] = paint(el);
+      texts.push({tag, kind, px, fg, bg, bold: parseInt(getComputedStyle(el).fontWeight) >= 700,
+                  words: node.textContent.trim().replace(/\s+/g, ' ').slice(0, 40),
                   rects: rects.map(rect), clip: clipRect,
                   clipName: clip ? clip.tagName.toLowerCase()
                     + (clip.className ? '.' + String(clip.className).split(' ')[0] : '') : ''});
@@ -137,8 +155,26 @@ def _inside(inner: dict, outer: dict, slack: float = 1.5) -> bool:
             and inner["bottom"] <= outer["bottom"] + slack)
 
 
-def judge(slide: dict) -> list[Problem]:
-    """The standard applied to one measured slide."""
+def _luminance(rgb) -> float:
+    def channel(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg, bg) -> float:
+    """WCAG's contrast ratio of two sRGB colours (1 to 21)."""
+    a, b = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+MIN_CONTRAST = {"default": 4.5, "high-contrast": 7.0}   # WCAG AA / AAA for text
+
+
+def judge(slide: dict, min_contrast: float = MIN_CONTRAST["default"]) -> list[Problem]:
+    """The standard applied to one measured slide; ``min_contrast`` is the text contrast the
+    theme promises (WCAG AA 4.5:1 by default, AAA 7:1 for the high-contrast theme)."""
     number, title = slide["index"] + 1, slide["title"]
     problems: list[Problem] = []
 
@@ -150,6 +186,11 @@ def judge(slide: dict) -> list[Problem]:
         floor = {"code": MIN_CODE_PX, "body": MIN_BODY_PX}.get(t["kind"], MIN_TEXT_PX)
         if t["px"] < floor - 0.05:
             add(what, f"{t['kind']} text {t['px']:.1f} px, under {floor:g} px")
+        if "fg" in t:
+            ratio = contrast(t["fg"], t["bg"])
+            if ratio < min_contrast - 0.005:
+                add(what, f"contrast {ratio:.2f}:1 against its background, under "
+                          f"{min_contrast:g}:1")
         if any(not _inside(r, slide["area"]) for r in t["rects"]):
             add(what, "runs off the 1280×720 slide")
         elif t["clip"] and any(not _inside(r, t["clip"]) for r in t["rects"]):
