@@ -141,3 +141,33 @@ def test_a_taken_port_is_reported_at_once_and_starts_nothing(root):
     assert f"port {port} on 127.0.0.1 is taken" in run.stderr and "--port" in run.stderr
     assert "Traceback" not in run.stderr
     assert not (root / "build" / "present" / "jupyter.log").exists()  # no server was started
+
+
+def test_the_pen_draws_over_a_live_slide_and_the_blackboard_opens(presenter, browser,
+                                                                  screenshot_dir):
+    """RISE's chalkboard (enable_chalkboard, bundled by jupyterlab-rise: nothing fetched):
+    ] draws over the slide, [ opens the blackboard, in command mode."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(presenter.url)
+    page.wait_for_selector(".reveal .slides section.present", timeout=90000)
+    page.wait_for_function("!!window.RevealChalkboard", timeout=30000)
+    page.click(".reveal .slides section.present h1")
+    page.keyboard.press("Escape")  # command mode: the chalkboard's keys are RISE commands there
+    page.keyboard.press("]")
+    page.wait_for_timeout(500)
+    page.mouse.move(400, 300)
+    page.mouse.down()
+    page.mouse.move(700, 420, steps=20)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    inked = page.evaluate("""() => { const c = document.querySelector('#notescanvas canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
+    assert inked > 300
+    page.screenshot(path=str(screenshot_dir / "rise_pen.png"))
+    page.keyboard.press("]")
+    page.keyboard.press("[")
+    page.wait_for_timeout(500)
+    assert page.evaluate("getComputedStyle(document.querySelector('#chalkboard')).visibility") \
+        == "visible"
+    page.close()

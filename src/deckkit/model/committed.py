@@ -22,10 +22,14 @@ CELL_KEYS = ("slideshow", "tags", "deckkit")
 
 def rise_settings(label: str) -> dict:
     """The RISE slideshow settings every deck carries (JupyterLab/Notebook 7 `jupyterlab-rise`):
-    an offline-safe theme, scrolling for tall slides, the section and slide number, and slides
-    aligned to the top like the exported deck (titles do not jump with the content's height)."""
+    an offline-safe theme, scrolling for tall slides, the section and slide number, slides
+    aligned to the top like the exported deck (titles do not jump with the content's height),
+    and the chalkboard."""
     return {"theme": "white", "transition": "none", "scroll": True, "slideNumber": "c/t",
             "center": False,
+            # the presenter's pen: B opens a blackboard, C draws over the slide (jupyterlab-rise
+            # bundles reveal.js's chalkboard plugin: nothing is fetched)
+            "enable_chalkboard": True,
             "footer": f"<span class='deckkit-rise-footer'>{label}</span>"}
 
 
