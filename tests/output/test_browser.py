@@ -279,3 +279,41 @@ def test_the_high_contrast_theme_meets_the_rooms_standard_at_aaa_contrast(contra
     assert "white-contrast.css" in page_path.read_text()
     sheet = contact_sheet(page_path, tmp_path)
     assert [str(p) for p in sheet.illegible] == []
+
+
+def test_the_title_slide_links_to_a_scroll_view_that_shows_every_slide(repo_build):
+    page_path = repo_build / "build/html/session.slides.html"
+    with browser.open_deck(page_path) as s:
+        link = s.page.locator(".reveal .slides section.present a.deckkit-scroll-link")
+        assert link.get_attribute("href") == "?view=scroll"
+        total = s.page.evaluate("Reveal.getTotalSlides()")
+    with browser.open_deck(page_path, query="view=scroll") as s:  # the link, from file://
+        page = s.page
+        assert page.evaluate("Reveal.isScrollView()")
+        assert page.evaluate("document.querySelectorAll('.reveal .scroll-page').length") == total
+        back = page.locator("a.deckkit-scroll-link").first
+        assert back.inner_text() == "Back to the slide view"
+        assert back.get_attribute("href") == "session.slides.html" and s.blocked == []
+
+
+def test_on_a_phone_a_slide_link_lands_on_its_slide_and_the_body_text_is_readable(
+        repo_build, screenshot_dir):
+    page_path = repo_build / "build/html/session.slides.html"
+    title = "Reveal.getCurrentSlide().querySelector('h1, h2, h3').textContent"
+    with browser.open_deck(page_path, hash_="#/25") as s:  # the room's view: slide 26
+        expected = s.page.evaluate(title)
+    with browser.open_deck(page_path, viewport=(390, 844), hash_="#/25") as s:
+        page = s.page
+        page.wait_for_timeout(500)
+        assert page.evaluate("Reveal.isScrollView()")
+        shown = page.evaluate("""() => { const r = Reveal.getCurrentSlide().getBoundingClientRect();
+            const hit = document.elementFromPoint(195, Math.max(r.top, 0) + 60);
+            return {h: Reveal.getIndices().h, top: r.top,
+                    seen: !!hit && Reveal.getCurrentSlide().contains(hit)}; }""")
+        page.screenshot(path=str(screenshot_dir / "phone_slide_26.png"))
+        assert page.evaluate(title) == expected
+        assert shown["h"] == 25 and shown["seen"] and -5 <= shown["top"] < 844 / 2, shown
+        sizes = page.evaluate("""() => [...document.querySelectorAll(
+            '.reveal .jp-RenderedMarkdown p, .reveal .jp-RenderedMarkdown li')]
+            .map(e => parseFloat(getComputedStyle(e).fontSize) * Reveal.getScale())""")
+        assert len(sizes) > 50 and min(sizes) >= 14 and s.blocked == []

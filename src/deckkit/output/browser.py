@@ -34,15 +34,19 @@ class BrowserPage:
 
 
 @contextlib.contextmanager
-def open_deck(path: Path, query: str = "transition=none", timeout_ms: int = 30000):
+def open_deck(path: Path, query: str = "transition=none", timeout_ms: int = 30000,
+              viewport: tuple[int, int] = (WIDTH, HEIGHT), hash_: str = ""):
     """A page showing the deck from file:// with the network cut off; waits until reveal.js,
-    maths and diagrams are ready (body[data-deckkit-ready])."""
-    with open_page(path, query, ready="body[data-deckkit-ready]", timeout_ms=timeout_ms) as s:
+    maths and diagrams are ready (body[data-deckkit-ready]).  ``viewport``: a phone is
+    (390, 844); ``hash_``: a slide link such as "#/25"."""
+    with open_page(path, query, ready="body[data-deckkit-ready]", timeout_ms=timeout_ms,
+                   viewport=viewport, hash_=hash_) as s:
         yield s
 
 
 @contextlib.contextmanager
-def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int = 30000):
+def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int = 30000,
+              viewport: tuple[int, int] = (WIDTH, HEIGHT), hash_: str = ""):
     """Any built page from file:// in headless Chromium, every other request aborted."""
     try:
         from playwright.sync_api import Error as PlaywrightError
@@ -56,7 +60,8 @@ def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int 
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
             try:
-                context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+                context = browser.new_context(viewport={"width": viewport[0],
+                                                        "height": viewport[1]})
                 session = BrowserPage(None, context)
 
                 def route(r):
@@ -68,7 +73,8 @@ def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int 
 
                 context.route("**/*", route)
                 session.page = context.new_page()
-                session.page.goto(Path(path).resolve().as_uri() + (f"?{query}" if query else ""))
+                session.page.goto(Path(path).resolve().as_uri() + (f"?{query}" if query else "")
+                                  + hash_)
                 _wait_ready(session.page, ready, timeout_ms, where)
                 yield session
             finally:

@@ -21,7 +21,9 @@ def materials_html(url: str) -> str:
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="QR code for {html.escape(url)}" ', 1)
     link = html.escape(url)
     return (f'<div class="deckkit-materials">{svg}<p><span class="deckkit-materials-label">'
-            f'Materials</span><br><a href="{link}">{link}</a></p></div>')
+            f'Materials</span><br><a href="{link}">{link}</a><br>'
+            '<a class="deckkit-scroll-link" href="?view=scroll">Read these slides as one '
+            'scrolling page</a></p></div>')
 
 
 def add_materials(nb, ctx):

@@ -148,9 +148,34 @@ function deckkitOutline() {
   Reveal.addKeyBinding({ keyCode: 77, key: "M", description: "Outline" }, toggle);
   window.deckkitOutlineToggle = toggle;
 }
+/* A phone, or ?view=scroll: reveal.js 5's scroll view, one slide under the other.  Slides are
+   laid out at half the room's width (640 px) and the screen's shape, so a 390 px wide phone
+   shows them at 0.6 of their size (body text about 17 px) instead of 0.3 (about 9 px). */
+var DECKKIT_READING_WIDTH = 640;
+function deckkitReadingView(options) {
+  var asked = /(^|[?&])view=scroll(&|$)/.test(window.location.search);
+  var narrow = window.innerWidth <= (options.scrollActivationWidth || 435);
+  if (!asked && !narrow) { return options; }
+  document.body.classList.add("deckkit-reading");
+  var tall = Math.round(DECKKIT_READING_WIDTH * window.innerHeight / Math.max(window.innerWidth, 1));
+  return Object.assign({}, options, {
+    view: "scroll", width: DECKKIT_READING_WIDTH, scrollLayout: "compact",
+    height: Math.max(Math.min(tall, 1400), 720)
+  });
+}
+
+/* The slide a link names (#/25, #/3/1 or #/section-H), as reveal.js indices; null if none. */
+function deckkitHashTarget() {
+  var m = /^#\/(\d+)(?:\/(\d+))?/.exec(window.location.hash);
+  if (m) { return { h: +m[1], v: m[2] ? +m[2] : 0 }; }
+  var id = /^#\/([\w-]+)/.exec(window.location.hash);
+  var el = id && document.getElementById(id[1]);
+  return el ? Reveal.getIndices(el) : null;
+}
+
 function deckkitStart(settings) {
   var plugins = [window.RevealNotes, window.RevealSearch, window.RevealZoom].filter(Boolean);
-  var options = Object.assign({ plugins: plugins }, settings);
+  var options = deckkitReadingView(Object.assign({ plugins: plugins }, settings));
   // Give each section's first slide an id ("#/section-C") so the agenda can link to it.
   var seen = {};
   document.querySelectorAll(".reveal .slides > section[data-section]").forEach(function (s) {
@@ -182,8 +207,19 @@ function deckkitStart(settings) {
   });
   deckkitHighlightSteps();  // before initialize: reveal.js counts the step fragments it adds
   Reveal.initialize(options).then(function () {
+    // the scroll view starts at the top whatever the link says: go where it points
+    var target = Reveal.isScrollView() ? deckkitHashTarget() : null;
+    if (target) { Reveal.slide(target.h, target.v || 0); }
     showSection(Reveal.getCurrentSlide());
     deckkitOutline();
+    if (Reveal.isScrollView()) {  // asked for: the link leads back; on a phone it has no use
+      var asked = /(^|[?&])view=scroll(&|$)/.test(window.location.search);
+      document.querySelectorAll("a.deckkit-scroll-link").forEach(function (a) {
+        if (!asked) { a.hidden = true; return; }
+        a.href = window.location.pathname.split("/").pop();
+        a.textContent = "Back to the slide view";
+      });
+    }
     var done = function () { document.body.setAttribute("data-deckkit-ready", "1"); };
     if (window.MathJax && MathJax.Hub) {
       MathJax.Hub.Queue(["Typeset", MathJax.Hub]);
