@@ -198,6 +198,8 @@ html/<section>.slides.html one deck per section
 session.pdf                the same slides as a PDF (one page per slide)
 exercises/                 the translation exercise: open it in Jupyter and fill in the blanks
 
-Keys in the HTML decks: arrows or space to move, Esc for an overview, Ctrl+Shift+F to
-search every slide, Alt+click to zoom.
+Keys in the HTML decks: arrows or space to move, Esc for an overview, M (or the menu sign
+beside the section name) for the outline of every slide, Ctrl+Shift+F to search every slide,
+Alt+click to zoom. The title slide links to a scrolling view of all slides; on a phone the
+decks open in it.
 """
