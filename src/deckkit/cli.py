@@ -77,6 +77,21 @@ def cmd_check(args) -> int:
     return status
 
 
+def cmd_adopt(args) -> int:
+    from .commands.adopt import adopt
+
+    result = adopt(_project(args), Path(args.notebook), args.section, title=args.title,
+                   minutes=args.minutes, slug=args.slug)
+    for change in result.changes:
+        _progress(change)
+    print(result.deck)
+    print(result.notes)
+    _progress(f"adopted {args.notebook} as {result.deck.name}: {result.slides} slide(s), "
+              f"{result.minutes:g} min; the original is unchanged. Next: edit the budgets in "
+              f"{result.notes.name}, then `deckkit check` and `deckkit build`")
+    return 0
+
+
 def cmd_clean(args) -> int:
     from .commands.clean import normalise_decks
 
@@ -262,6 +277,16 @@ def parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("warmup", help="pre-compile the torch.compile demos so the live cell is quick")
     w.set_defaults(func=cmd_warmup)
+
+    a = sub.add_parser("adopt", help="turn an existing RISE notebook into a deck of this "
+                       "project (the original is only read)")
+    a.add_argument("notebook", help="the .ipynb to adopt")
+    a.add_argument("--section", required=True, help="its section letter, one not yet used")
+    a.add_argument("--title", help="the section's title (default: the first slide's heading)")
+    a.add_argument("--minutes", type=float,
+                   help="the section's budget, shared out over its slides (default: 1 per slide)")
+    a.add_argument("--slug", help="the file name after the letter (default: from the title)")
+    a.set_defaults(func=cmd_adopt)
 
     k = sub.add_parser("clean", help="put decks in their committed form: no outputs, canonical "
                        "metadata (undoes what RISE/Jupyter write when saving)")

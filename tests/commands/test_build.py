@@ -105,7 +105,8 @@ def test_run_sheet_lists_clock_budgets_questions_and_measured_demo_times(built):
 
 def test_each_deck_visits_each_stage_exactly_once(built):
     _, result, _, _ = built
-    stages = ["check", "render_diagrams", "execute", "attach_notes", "label_section", "export"]
+    stages = ["check", "render_diagrams", "add_materials", "execute", "attach_notes",
+              "label_section", "export"]
     for deck in ("A_hero", "B_agenda"):
         assert [stage for name, stage in result.trace if name == deck] == stages
 

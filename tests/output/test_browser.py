@@ -87,15 +87,15 @@ def test_notes_stay_hidden_from_the_audience(repo_build):
         assert notes.count() == count_slides(Project(repo_build))  # one per slide
         assert all(not notes.nth(i).is_visible() for i in range(notes.count()))
         assert "Say:" not in s.page.locator(".reveal .slides").inner_text()
-        assert s.page.locator("#deckkit-footer").inner_text() == "A · Hero"
+        assert s.page.locator("#deckkit-footer .deckkit-section").inner_text() == "A · Hero"
 
 
 def test_agenda_links_jump_to_their_section(repo_build):
     with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
         s.page.evaluate("Reveal.slide(2)")
         s.page.click('a[href="#/section-H"]')
-        s.page.wait_for_function("document.querySelector('#deckkit-footer').innerText"
-                                 ".startsWith('H ·')")
+        s.page.wait_for_function("document.querySelector('#deckkit-footer .deckkit-section')"
+                                 ".innerText.startsWith('H ·')")
         assert s.page.evaluate("Reveal.getCurrentSlide().querySelector('h1').textContent") == (
             "Era Cards")
 
@@ -252,7 +252,7 @@ def test_the_qr_code_on_the_title_slide_decodes_to_the_materials_url(repo_build)
         assert qr.get_attribute("aria-label") == f"QR code for {url}"
         shot = Image.open(io.BytesIO(qr.screenshot()))
         assert [r.text for r in zxingcpp.read_barcodes(shot)] == [url]
-        link = page.locator(".reveal section.present .deckkit-materials a")
+        link = page.locator(".reveal section.present .deckkit-materials a").first
         assert link.get_attribute("href") == url and s.blocked == []
 
 

@@ -76,7 +76,8 @@ def test_run_steps_copies_once_and_leaves_the_record_alone(resolved, tmp_path):
                              trace=lambda deck, step: seen.append((deck, step)))
     assert findings == []
     assert ctx.record.nb == before and nb is not ctx.record.nb
-    assert seen == [("B_agenda", "render_diagrams"), ("B_agenda", "attach_notes"),
+    assert seen == [("B_agenda", "render_diagrams"), ("B_agenda", "add_materials"),
+                    ("B_agenda", "attach_notes"),
                     ("B_agenda", "label_section")]
 
 

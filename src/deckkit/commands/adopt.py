@@ -1,0 +1,259 @@
+"""`deckkit adopt NOTEBOOK --section X`: an existing RISE notebook becomes a deckkit deck in one
+step.  Slide types are normalised ("" — what Jupyter writes for "unset" — and a missing type
+become "-", as nbconvert and RISE read them), every slide gets a key from its heading, notes
+cells move into speaker_notes/ under their slide's key with a budget each (the section's
+minutes shared out), outputs and foreign metadata are stripped, and the section is added to
+decks/session.toml.  The original notebook is only read."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..errors import DeckError
+from ..model.committed import normalise
+from ..model.project import Project
+from ..model.session import Section, load_session
+from ..model.slides import slide_starts, slide_type
+from ..output.layout import write_atomic
+
+VALID_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
+
+
+@dataclass
+class Adopted:
+    deck: Path
+    notes: Path
+    slides: int
+    notes_moved: int
+    minutes: float
+    changes: list[str]
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def slugify(text: str, sep: str = "-", limit: int = 40) -> str:
+    words = re.findall(r"[a-z0-9]+", _ascii(text).lower())
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit:
+            break
+        out = f"{out}{sep}{word}" if out else word
+    return out
+
+
+def heading(source: str) -> str | None:
+    for line in source.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line.lstrip("#").strip() or None if line.startswith("#") else None
+    return None
+
+
+def share_out(minutes: float, slides: int) -> list[float]:
+    """``minutes`` in half-minute steps over ``slides`` slides, the first ones getting more."""
+    halves = round(minutes * 2)
+    if slides == 0 or halves < slides:
+        raise DeckError(f"{minutes:g} min cannot give each of {slides} slides half a minute",
+                        fix=f"pass --minutes {slides / 2:g} or more")
+    base, extra = divmod(halves, slides)
+    return [(base + (i < extra)) / 2 for i in range(slides)]
+
+
+def _budget(minutes: float) -> str:
+    return f"{minutes:g} min"
+
+
+def adopt(project: Project, notebook: Path, letter: str, title: str | None = None,
+          minutes: float | None = None, slug: str | None = None) -> Adopted:
+    notebook = Path(notebook)
+    letter = letter.upper()
+    if not re.fullmatch(r"[A-Z]", letter):
+        raise DeckError(f"section {letter!r} is not one letter", fix="pass --section X")
+    session = load_session(project.decks_dir)
+    if any(s.letter == letter for s in session.sections):
+        taken = ", ".join(s.letter for s in session.sections)
+        raise DeckError(f"section {letter} is already in decks/session.toml",
+                        fix=f"choose a letter not taken ({taken})")
+    try:
+        nb = nbformat.read(str(notebook), as_version=4)
+    except FileNotFoundError:
+        raise DeckError("not found", where=str(notebook), fix="give the notebook's path") from None
+    except Exception as exc:  # not JSON, not a notebook
+        raise DeckError(f"is not a notebook nbformat can read ({exc.__class__.__name__}: "
+                        f"{' '.join(str(exc).split())[:160]})", where=str(notebook),
+                        fix="open it in Jupyter and save it, then adopt it again") from None
+    changes: list[str] = []
+    if nb.nbformat_minor < 5:  # cell ids (nbformat 4.5), which deckkit's decks carry
+        from nbformat.corpus.words import generate_corpus_id
+
+        nb.nbformat_minor = 5
+        for cell in nb.cells:
+            cell.setdefault("id", generate_corpus_id())
+    missing = _missing_imports(nb)
+    if missing:
+        changes.append("not installed here, so those cells will fail until it is: "
+                       + "; ".join(f"{name} (cell {', '.join(map(str, cells))})"
+                                   for name, cells in missing.items()))
+
+    # slide types as nbconvert and RISE read them
+    unset = 0
+    for index, cell in enumerate(nb.cells):
+        show = cell.metadata.get("slideshow")
+        kind = show.get("slide_type") if isinstance(show, dict) else None
+        if kind in (None, ""):
+            unset += kind == ""
+            cell.metadata["slideshow"] = {"slide_type": "-"}
+        elif kind not in VALID_TYPES:
+            raise DeckError(f'cell {index} has slide_type "{kind}"', where=str(notebook),
+                            fix=f"set it to one of {', '.join(VALID_TYPES)} in Jupyter first")
+    if unset:
+        changes.append(f'{unset} cell(s) with slide_type "" (unset) read as "-"')
+
+    # notes cells leave the deck: their text goes to the notes of the slide they belong to
+    notes_for: dict[int, list[str]] = {}
+    kept, current, moved = [], None, 0
+    starts = set(slide_starts(nb))
+    for index, cell in enumerate(nb.cells):
+        if index in starts:
+            current = len(kept)
+        if slide_type(cell) == "notes":
+            notes_for.setdefault(current if current is not None else 0, []).append(cell.source)
+            moved += 1
+            continue
+        kept.append(cell)
+    nb.cells = kept
+    if moved:
+        changes.append(f"{moved} notes cell(s) moved to the speaker notes")
+
+    # the title: --title, or the first slide's heading; a title slide is added when they differ
+    starts = slide_starts(nb)
+    if not starts:
+        raise DeckError("has no visible slide", where=str(notebook),
+                        fix="give at least one cell a slide type other than skip or notes")
+    first = nb.cells[starts[0]]
+    found = heading(first.source) if first.cell_type == "markdown" else None
+    title = title or found
+    if not title:
+        raise DeckError("its first slide has no heading to name the section",
+                        where=str(notebook), fix='pass --title "…"')
+    if found != title:
+        cell = nbformat.v4.new_markdown_cell(f"# {title}")
+        cell.metadata["slideshow"] = {"slide_type": "slide"}
+        nb.cells.insert(0, cell)
+        notes_for = {k + 1: v for k, v in notes_for.items()}
+        changes.append(f'a title slide "# {title}" added')
+    starts = slide_starts(nb)
+    nb.cells[starts[0]].metadata["slideshow"] = {"slide_type": "slide"}
+
+    # a key per slide, from its heading (unique within the deck)
+    keys, used = [], set()
+    for number, index in enumerate(starts, 1):
+        cell = nb.cells[index]
+        text = heading(cell.source) if cell.cell_type == "markdown" else None
+        base = f"{letter.lower()}-{slugify(text) if text and slugify(text) else f'slide-{number}'}"
+        key, n = base, 2
+        while key in used:
+            key, n = f"{base}-{n}", n + 1
+        used.add(key)
+        keys.append(key)
+        meta = cell.metadata.setdefault("deckkit", {})
+        if isinstance(meta, dict):
+            meta["key"] = key
+
+    minutes = float(minutes) if minutes is not None else float(len(starts))
+    budgets = share_out(minutes, len(starts))
+    slug = slug or slugify(title, "_", 30) or "deck"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", slug):
+        raise DeckError(f"slug {slug!r} may hold ASCII letters, digits and _ only",
+                        fix="pass --slug my_topic")
+    deck_path = project.decks_dir / f"{letter}_{slug}.ipynb"
+    notes_path = project.notes_dir / f"{letter}_{slug}.md"
+    for path in (deck_path, notes_path):
+        if path.exists():
+            raise DeckError("already exists; adopt writes new files only",
+                            where=str(path.relative_to(project.root)),
+                            fix="pick another --slug or --section, or remove that file")
+
+    section = Section(letter=letter, slug=slug, title=title, minutes=minutes)
+    nb.metadata["deckkit"] = {"section": letter}
+    outputs = sum(1 for c in nb.cells if c.cell_type == "code" and c.get("outputs"))
+    if outputs:
+        changes.append(f"outputs of {outputs} code cell(s) stripped")
+    clean = normalise(nb, section.label)
+
+    lines = [f"# {section.label}", ""]
+    for i, (key, budget) in enumerate(zip(keys, budgets)):
+        lines.append(f"## {key} · {_budget(budget)}")
+        if i == 0:
+            lines.append("- budgets shared out by deckkit adopt: give each slide what it needs, "
+                         f"keeping the section at {minutes:g} min")
+        for text in notes_for.get(starts[i], []):
+            lines.extend(text.strip().splitlines())
+        lines.append("")
+    write_atomic(deck_path, nbformat.writes(clean) + "\n")
+    write_atomic(notes_path, "\n".join(lines).rstrip() + "\n")
+    _add_section(project.decks_dir / "session.toml", section, session.total_minutes)
+    changes.append(f"section {letter} ({minutes:g} min) added to decks/session.toml; "
+                   f"total_minutes {session.total_minutes:g} -> {session.total_minutes + minutes:g}")
+    return Adopted(deck_path, notes_path, len(starts), moved, minutes, changes)
+
+
+def _missing_imports(nb) -> dict[str, list[int]]:
+    """Top-level modules the code cells import that this Python cannot find."""
+    import ast
+    import importlib.util
+
+    found: dict[str, list[int]] = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics and the like: the build will say
+            continue
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.module
+                     and not node.level else [])
+            for name in names:
+                top = name.split(".")[0]
+                if importlib.util.find_spec(top) is None and index not in found.get(top, []):
+                    found.setdefault(top, []).append(index)
+    return found
+
+
+def _add_section(path: Path, section: Section, total: float) -> None:
+    """The section's table written before the first appendix section (or at the end), and
+    total_minutes raised by its minutes; the file's comments stay."""
+    text = path.read_text(encoding="utf-8")
+    block = (f'[[section]]\nletter = "{section.letter}"\nslug = "{section.slug}"\n'
+             f'title = "{_toml_text(section.title)}"\nminutes = {section.minutes:g}\n\n')
+    tables = [m.start() for m in re.finditer(r"^\[\[section\]\]", text, re.M)]
+    at = len(text)
+    for i, start in enumerate(tables):
+        end = tables[i + 1] if i + 1 < len(tables) else len(text)
+        if re.search(r"^appendix\s*=\s*true", text[start:end], re.M):
+            at = start
+            break
+    if at == len(text) and not text.endswith("\n\n"):
+        block = ("\n" if text.endswith("\n") else "\n\n") + block.rstrip("\n") + "\n"
+    text = text[:at] + block + text[at:]
+    text, n = re.subn(r"^(total_minutes\s*=\s*)[\d.]+", lambda m: f"{m.group(1)}"
+                      f"{total + section.minutes:g}", text, count=1, flags=re.M)
+    if not n:
+        text = f"total_minutes = {total + section.minutes:g}\n" + text
+    write_atomic(path, text)
+
+
+def _toml_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+__all__ = ["Adopted", "adopt", "share_out", "slugify"]

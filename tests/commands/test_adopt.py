@@ -1,0 +1,96 @@
+"""`deckkit adopt`: RISE's own example notebooks become decks of this project in one step."""
+
+import re
+import shutil
+import tomllib
+
+import nbformat
+import pytest
+
+from conftest import REPO, copy_of_repo
+from deckkit.commands.adopt import adopt, share_out
+from deckkit.commands.check import check_project
+from deckkit.errors import DeckError
+from deckkit.model.project import Project
+
+RISE = REPO / "tests" / "fixtures" / "rise"
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = copy_of_repo(tmp_path / "repo")
+    for name in ("README.ipynb", "showflow.ipynb"):
+        shutil.copy(RISE / name, tmp_path / name)
+    return Project(root)
+
+
+def test_rises_examples_fail_the_check_as_they_are(project, tmp_path):
+    """What adopt is for: dropped into decks/ by hand, RISE's examples are 30+ findings."""
+    shutil.copy(tmp_path / "README.ipynb", project.decks_dir / "R_readme.ipynb")
+    shutil.copy(tmp_path / "showflow.ipynb", project.decks_dir / "S_showflow.ipynb")
+    session = project.decks_dir / "session.toml"
+    session.write_text(session.read_text().replace("total_minutes = 110", "total_minutes = 120")
+                       + '\n[[section]]\nletter = "R"\nslug = "readme"\ntitle = "RISE"\n'
+                       'minutes = 5\n\n[[section]]\nletter = "S"\nslug = "showflow"\n'
+                       'title = "Showflow"\nminutes = 5\n')
+    findings = check_project(project)
+    assert len(findings) > 30 and {"unknown-slide-type", "committed-output",
+                                   "section-metadata"} <= {f.code for f in findings}
+
+
+def test_both_examples_are_adopted_and_then_check_without_a_finding(project, tmp_path):
+    originals = {n: (tmp_path / n).read_bytes() for n in ("README.ipynb", "showflow.ipynb")}
+    readme = adopt(project, tmp_path / "README.ipynb", "R")
+    flow = adopt(project, tmp_path / "showflow.ipynb", "S", minutes=4)
+    assert {n: (tmp_path / n).read_bytes() for n in originals} == originals  # only read
+    assert check_project(project) == []
+
+    deck = nbformat.read(str(readme.deck), as_version=4)
+    kinds = {c.metadata.get("slideshow", {}).get("slide_type") for c in deck.cells}
+    assert "" not in kinds and "notes" not in kinds and None not in kinds
+    assert deck.nbformat_minor >= 5 and all(c.get("id") for c in deck.cells)
+    assert not [c for c in deck.cells if c.cell_type == "code" and c.outputs]
+    assert deck.metadata["deckkit"] == {"section": "R"} and "jupytext" not in deck.metadata
+    assert any('slide_type "" (unset)' in c for c in readme.changes)
+
+    notes = flow.notes.read_text()
+    assert "Some note to see how it gets rendered" in notes  # its notes cell, moved
+    budgets = [float(m) for m in re.findall(r"^## \S+ · ([\d.]+) min$", notes, re.M)]
+    assert len(budgets) == flow.slides and sum(budgets) == 4
+
+    session = tomllib.loads((project.decks_dir / "session.toml").read_text())
+    letters = [s["letter"] for s in session["section"]]
+    assert letters[-3:] == ["R", "S", "Q"]  # before the appendix
+    assert session["total_minutes"] == 110 + readme.minutes + 4
+
+
+def test_adopt_refuses_a_taken_letter_and_never_overwrites(project, tmp_path):
+    with pytest.raises(DeckError, match="section C is already in decks/session.toml"):
+        adopt(project, tmp_path / "showflow.ipynb", "C")
+    stray = project.notes_dir / "T_showflow.md"
+    stray.write_text("# notes someone is writing\n")
+    before = (project.decks_dir / "session.toml").read_text()
+    with pytest.raises(DeckError, match="speaker_notes/T_showflow.md: already exists"):
+        adopt(project, tmp_path / "showflow.ipynb", "T", slug="showflow")
+    assert (project.decks_dir / "session.toml").read_text() == before
+    assert stray.read_text() == "# notes someone is writing\n"
+    assert not (project.decks_dir / "T_showflow.ipynb").exists()
+
+
+def test_budgets_are_shared_in_half_minutes_and_a_budget_too_small_is_refused():
+    assert share_out(4, 7) == [1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    assert sum(share_out(13, 13)) == 13
+    with pytest.raises(DeckError, match="pass --minutes 3.5 or more"):
+        share_out(2, 7)
+
+
+@pytest.mark.slow
+def test_the_adopted_examples_build(project, tmp_path):
+    pytest.importorskip("ipywidgets", reason="RISE's README example uses ipywidgets")
+    from deckkit.commands.build import build_project
+
+    adopt(project, tmp_path / "README.ipynb", "R")
+    adopt(project, tmp_path / "showflow.ipynb", "S")
+    result = build_project(project, timeout=120)
+    assert result.ok, [str(f) for f in result.findings]
+    assert (project.build.page("S_the_first_page_does_not_need_a")).exists()
