@@ -192,6 +192,13 @@ def cmd_present(args) -> int:
     return 0
 
 
+def cmd_preview(args) -> int:
+    from .commands.preview import preview
+
+    preview(_project(args), args.section, args.port, not args.no_browser, say=_progress)
+    return 0
+
+
 def cmd_figures(args) -> int:
     from .commands.figures import write_figures
 
@@ -271,6 +278,13 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
     pr.add_argument("--no-browser", action="store_true", help="print the URL, open nothing")
     pr.set_defaults(func=cmd_present)
+
+    pv = sub.add_parser("preview", help="build, serve the slides on 127.0.0.1 and rebuild and "
+                        "reload them on the same slide whenever a deck, note or figure is saved")
+    pv.add_argument("section", nargs="?", help="section letter, e.g. C (default: whole session)")
+    pv.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    pv.add_argument("--no-browser", action="store_true", help="print the URL, open nothing")
+    pv.set_defaults(func=cmd_preview)
 
     f = sub.add_parser("figures", help="write the decks' generated figures to figures/")
     f.set_defaults(func=cmd_figures)

@@ -1,0 +1,257 @@
+"""`deckkit preview [SECTION]`: build, serve build/html on 127.0.0.1, watch the sources and, on
+each save, rebuild what changed (the execution cache keeps unchanged decks from running again)
+and reload the open page on the slide it was showing (reveal.js keeps it in the URL's hash).
+
+A save that breaks a deck shows the findings (deck, cell, fix) over the page and in the
+terminal; the last good pages stay in place, because a build with findings exports nothing.
+Ctrl-C, SIGTERM and SIGHUP stop the watcher and the server; the kernels a build starts end with
+that build."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from ..errors import DeckError
+from ..model.project import Project
+from .build import build_project
+from .present import _signals_as_interrupts
+
+EVENTS = "/__deckkit/events"
+CLIENT = r"""<script>
+(function () {
+  var version = %(version)d;
+  function banner(problems) {
+    var box = document.getElementById("deckkit-preview-problems");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "deckkit-preview-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:99;max-height:60vh;" +
+        "overflow:auto;background:#fff3f3;color:#5a0000;border-bottom:3px solid #b00020;" +
+        "font:18px/1.35 'Source Sans Pro',sans-serif;padding:10px 16px;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "The last save did not build; the slides below are the last good ones.\n\n"
+      + problems.join("\n");
+  }
+  function listen() {
+    var source = new EventSource("%(events)s?since=" + version);
+    source.addEventListener("reload", function () { source.close(); location.reload(); });
+    source.addEventListener("problems", function (event) { banner(JSON.parse(event.data)); });
+    source.onerror = function () { source.close(); setTimeout(listen, 1000); };
+  }
+  listen();
+})();
+</script>
+"""
+
+
+@dataclass
+class State:
+    """What the browser is told: the version of the last good build, and the findings of the
+    last save when it did not build."""
+
+    version: int = 0
+    problems: list[str] = field(default_factory=list)
+    problems_version: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    closing: bool = False
+
+    def built(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.problems = []
+            self.changed.notify_all()
+
+    def failed(self, problems: list[str]) -> None:
+        with self.changed:
+            self.problems = problems
+            self.problems_version += 1
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closing = True
+            self.changed.notify_all()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """build/html as files, each page with the reload client; the event stream for it."""
+
+    def __init__(self, *args, state: State, **kwargs):
+        self.state = state
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format, *args):  # noqa: A002 (the base class names it so)
+        pass
+
+    def do_GET(self):  # noqa: N802
+        path = self.path.split("?", 1)[0]
+        if path == EVENTS:
+            return self._events()
+        if path.endswith(".html"):
+            return self._page(path)
+        return super().do_GET()
+
+    def _page(self, path: str) -> None:
+        target = Path(self.translate_path(path))
+        if not target.is_file():
+            return self.send_error(HTTPStatus.NOT_FOUND, "not built (yet)")
+        text = target.read_text(encoding="utf-8")
+        client = CLIENT % {"version": self.state.version, "events": EVENTS}
+        text = text.replace("</body>", client + "</body>", 1) if "</body>" in text else text + client
+        body = text.encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        query = self.path.partition("?")[2]
+        since = next((int(v) for k, _, v in (p.partition("=") for p in query.split("&"))
+                      if k == "since" and v.isdigit()), 0)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        shown_problems = 0
+        state = self.state
+        try:
+            while True:
+                with state.changed:
+                    if not state.closing and state.version <= since and (
+                            not state.problems or state.problems_version == shown_problems):
+                        state.changed.wait(timeout=15)
+                    if state.closing:
+                        return
+                    version, problems = state.version, list(state.problems)
+                    problems_version = state.problems_version
+                if version > since:
+                    self._send("reload", str(version))
+                    return
+                if problems and problems_version != shown_problems:
+                    self._send("problems", json.dumps(problems))
+                    shown_problems = problems_version
+                else:
+                    self.wfile.write(b": still here\n\n")  # keeps the connection open
+                    self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _send(self, event: str, data: str) -> None:
+        self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
+        self.wfile.flush()
+
+
+def watched(project: Project) -> list[Path]:
+    """What a save in means a rebuild: the decks (and session.toml, facts.toml), the notes, the
+    figures."""
+    return [p for p in (project.decks_dir, project.notes_dir, project.root / "figures")
+            if p.exists()]
+
+
+class Preview:
+    def __init__(self, project: Project, section: str | None = None, port: int = 0,
+                 say: Callable[[str], None] = print, build=build_project):
+        self.project, self.say, self._build = project, say, build
+        session_page = "session"
+        if section:
+            letter = project.resolve().session.section(section).letter
+            record = next((r for r in project.resolve().records if r.section.letter == letter),
+                          None)
+            if record is None:
+                raise DeckError(f"section {letter} has no deck yet", fix="build another section")
+            session_page = record.name
+        self.page = f"{session_page}.slides.html"
+        self.state = State()
+        self.stop_event = threading.Event()
+        html_dir = project.build.html_dir()
+        html_dir.mkdir(parents=True, exist_ok=True)
+        handler = partial(_Handler, directory=str(html_dir), state=self.state)
+        try:
+            self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as exc:
+            raise DeckError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror})",
+                            fix="pass another --port, or 0 for any free one") from None
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/{self.page}"
+
+    def rebuild(self, reason: str = "") -> bool:
+        """Build; True when it built without findings (the page then reloads)."""
+        start = time.perf_counter()
+        try:
+            result = self._build(self.project, progress=lambda m: None)
+            problems = [str(f) for f in result.findings if f.severity == "error"]
+            warnings = [str(f) for f in result.findings if f.severity != "error"]
+        except DeckError as exc:
+            problems, warnings = [str(exc)], []
+        for line in problems + warnings:
+            self.say(line)
+        took = time.perf_counter() - start
+        if problems:
+            self.say(f"{reason}not built ({len(problems)} problem(s), {took:.1f} s); the page "
+                     "keeps the last good slides and shows the problems")
+            self.state.failed(problems)
+            return False
+        self.say(f"{reason}built in {took:.1f} s; reloading the page")
+        self.state.built()
+        return True
+
+    def watch(self) -> None:
+        from watchfiles import watch
+
+        for changes in watch(*watched(self.project), stop_event=self.stop_event,
+                             debounce=200, step=50, rust_timeout=500):
+            names = sorted({Path(p).name for _, p in changes})
+            self.rebuild(f"saved {', '.join(names)}: ")
+
+    def start(self) -> str:
+        self.thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.state.close()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def preview(project: Project, section: str | None, port: int, open_browser: bool,
+            say: Callable[[str], None] = print) -> None:
+    try:
+        import watchfiles  # noqa: F401
+    except ImportError:
+        raise DeckError("deckkit preview watches files with watchfiles",
+                        fix="pip install watchfiles (or bash scripts/setup.sh)") from None
+    p = Preview(project, section, port, say)
+    with _signals_as_interrupts():
+        try:
+            p.rebuild("first build: ")
+            url = p.start()
+            say(f"previewing {url} — save a deck, a note or session.toml and the page reloads "
+                "on the same slide; Ctrl-C stops")
+            if open_browser:
+                webbrowser.open(url)
+            p.watch()
+        except KeyboardInterrupt:
+            say("preview stopped")
+        finally:
+            p.stop()
+
+
+__all__ = ["Preview", "preview"]

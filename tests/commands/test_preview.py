@@ -1,0 +1,103 @@
+"""`deckkit preview`: save → rebuilt → the open page reloads on the same slide; a broken save
+shows its findings over the last good slides."""
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import nbformat
+import pytest
+
+from deckkit.commands.preview import Preview
+from deckkit.model.project import Project
+from helper import good_decks, write_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def previewing(tmp_path, chromium_path):
+    pytest.importorskip("watchfiles")
+    project = Project(write_project(tmp_path, good_decks()))
+    said = []
+    p = Preview(project, None, 0, say=said.append)
+    assert p.rebuild("first build: ")
+    p.start()
+    watcher = threading.Thread(target=p.watch, daemon=True)
+    watcher.start()
+    time.sleep(0.5)  # the watcher is ready
+    yield p, project, said
+    p.stop()
+    watcher.join(timeout=10)
+    assert not watcher.is_alive()
+
+
+def edit(path, change):
+    nb = nbformat.read(str(path), as_version=4)
+    change(nb)
+    nbformat.write(nb, str(path))
+
+
+def test_a_save_reloads_the_same_slide_and_a_broken_save_shows_its_findings(previewing,
+                                                                           browser,
+                                                                           screenshot_dir):
+    p, project, said = previewing
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(p.url + "#/2")
+    page.wait_for_selector("body[data-deckkit-ready]")
+    heading = "Reveal.getCurrentSlide().querySelector('h2').textContent"
+    assert page.evaluate(heading) == "More"
+    deck = project.decks_dir / "B_agenda.ipynb"
+
+    start = time.perf_counter()
+    edit(deck, lambda nb: setattr(nb.cells[-1], "source", "## More, edited"))
+    page.wait_for_function("document.body.dataset.deckkitReady && "
+                           "Reveal.getCurrentSlide().querySelector('h2').textContent"
+                           ".includes('edited')",
+                           timeout=30000)
+    took = time.perf_counter() - start
+    assert page.evaluate("Reveal.getIndices().h") == 2  # the same slide, not slide 1
+    assert any(s.startswith("saved B_agenda.ipynb: built in") for s in said), said
+
+    notes = project.notes_dir / "B_agenda.md"
+    notes.write_text(notes.read_text().replace("## more", "## mroe"))  # a broken save
+    page.wait_for_selector("#deckkit-preview-problems", timeout=30000)
+    banner = page.inner_text("#deckkit-preview-problems")
+    assert "did not build" in banner and 'notes for "mroe"' in banner
+    assert page.evaluate(heading) == "More, edited"  # the last good deck stays
+    page.screenshot(path=str(screenshot_dir / "preview_broken_save.png"))
+    assert any("not built" in s for s in said)
+
+    notes.write_text(notes.read_text().replace("## mroe", "## more"))  # fixed: reloads
+    page.wait_for_function("!document.getElementById('deckkit-preview-problems') && "
+                           "document.body.dataset.deckkitReady", timeout=30000)
+    assert page.evaluate("Reveal.getIndices().h") == 2
+    page.close()
+    print(f"markdown edit to reloaded page: {took:.2f} s")
+
+
+@pytest.mark.parametrize("stop_with", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_every_way_out_stops_the_preview(tmp_path, stop_with):
+    pytest.importorskip("watchfiles")
+    root = write_project(tmp_path, good_decks())
+    proc = subprocess.Popen([sys.executable, "-m", "deckkit", "--root", str(root), "preview",
+                             "--no-browser"], stderr=subprocess.PIPE, text=True)
+    try:
+        port = None
+        while port is None:
+            line = proc.stderr.readline()
+            assert line, "deckkit preview exited before printing its URL"
+            if m := re.search(r"http://127\.0\.0\.1:(\d+)/", line):
+                port = int(m.group(1))
+        proc.send_signal(getattr(signal, stop_with))
+        assert proc.wait(timeout=20) == 0
+        assert "preview stopped" in proc.stderr.read()
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
