@@ -83,3 +83,17 @@ def test_a_cell_printing_too_much_is_cut_reported_and_the_deck_stays_usable(tmp_
     text = "".join(o.get("text", "") for o in result.nb.cells[1].outputs)
     assert len(text) < 1.2e6 and "[deckkit: output cut at 1 MB]" in text
     assert result.nb.cells[2].outputs[0]["text"] == "1\n"  # later cells ran as usual
+
+
+def test_a_deck_without_code_starts_no_kernel(tmp_path, monkeypatch):
+    from deckkit.execution import kernel
+
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("a kernel was started for a deck with nothing to run")
+
+    monkeypatch.setattr(kernel, "CappedClient", no_kernel)
+    skipped = code("print('not now')")
+    skipped.metadata["tags"] = ["skip-execution"]
+    nb = make_nb("B", [md("# Agenda", "slide"), code("   \n"), skipped])
+    result = kernel.execute_notebook(nb, "decks/B_agenda.ipynb", tmp_path)
+    assert result.ok and result.seconds == 0

@@ -40,6 +40,10 @@ def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT
     """Run every code cell of ``nb`` in place (tags skip-execution / raises-exception honoured);
     the caller passes its own copy.  ``env`` adds variables to the kernel's environment; a
     cell's output beyond ``max_output_mb`` is dropped as it arrives and the cell reported."""
+    if not any(c.cell_type == "code" and c.source.strip()
+               and "skip-execution" not in c.get("metadata", {}).get("tags", [])
+               for c in nb.cells):
+        return Execution(nb=nb)  # nothing to run: no kernel to start (about a second saved)
     current = {"index": None}
 
     def on_start(cell, cell_index, **_):
