@@ -86,3 +86,25 @@ def test_a_live_cell_that_keeps_the_room_waiting_is_a_failure_with_a_fix(tmp_pat
     (notes / "timings.json").write_text(json.dumps({"A_hero": [
         {"cell": 1, "slide": "answer", "source": "x = 6 * 7", "seconds": 0.4}]}))
     assert by_name(run_doctor(Project(tmp_path), compile_check=False))["live cells"].ok
+
+
+def test_doctor_warns_about_a_section_whose_last_rehearsal_ran_over(tmp_path):
+    import json
+
+    from deckkit.commands.doctor import check_rehearsal
+    from deckkit.output.runsheet import as_html, load_rehearsal, run_sheet
+
+    project = Project(write_project(tmp_path, good_decks()))
+    assert check_rehearsal(project) == []  # never rehearsed: nothing to say
+    notes = project.build.notes_dir
+    notes.mkdir(parents=True)
+    (notes / "rehearsal-2026-11-01.json").write_text(json.dumps(
+        {"day": "2026-11-01", "slides": {"intro": 10, "answer": 10, "plan": 10}}))
+    (notes / "rehearsal-2026-11-20.json").write_text(json.dumps(  # the last one counts
+        {"day": "2026-11-20", "slides": {"intro": 150.0, "answer": 30.0, "plan": 60.0}}))
+    [check] = check_rehearsal(project)
+    assert check.name == "rehearsal of 2026-11-20" and not check.ok and check.warning
+    assert check.detail == "over budget: A · Hero 3 min of 2 min"  # B: 60 s of 2 min is fine
+    assert render([check]).startswith("⚠ rehearsal of 2026-11-20")
+    page = as_html(run_sheet(project.resolve(), {}, load_rehearsal(project.build)[1]), "T")
+    assert "rehearsed 2.5 min (+1.5 min)" in page and "rehearsed 3 min (+1 min)" in page

@@ -101,3 +101,26 @@ def test_every_way_out_stops_the_preview(tmp_path, stop_with):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_rehearsing_in_preview_records_seconds_per_slide_for_the_run_sheet(previewing,
+                                                                          browser):
+    from deckkit.output.runsheet import as_text, load_rehearsal, load_timings, run_sheet
+
+    p, project, said = previewing
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(p.url)
+    page.wait_for_selector("body[data-deckkit-ready]")
+    page.wait_for_timeout(1500)              # on "intro"
+    page.evaluate("Reveal.slide(2)")
+    page.wait_for_timeout(800)               # on "more"
+    page.evaluate("window.deckkitRehearsalFlush()")
+    deadline = time.time() + 10
+    while time.time() < deadline and "more" not in p.state.rehearsed:
+        time.sleep(0.1)
+    page.close()
+    day, rehearsed = load_rehearsal(project.build)
+    assert day == time.strftime("%Y-%m-%d")
+    assert 1.3 <= rehearsed["intro"] <= 5 and 0.6 <= rehearsed["more"] <= 5, rehearsed
+    text = as_text(run_sheet(project.resolve(), load_timings(project.build), rehearsed))
+    assert re.search(r"intro\s+1 min\s+rehearsed \d+ s \(−\d+ s\)", text), text

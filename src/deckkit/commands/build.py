@@ -32,7 +32,7 @@ from ..execution.parallel import Job, run_jobs
 from ..model.project import DeckRecord, Project, Resolved
 from ..output import export
 from ..output.layout import BuildLayout, write_atomic
-from ..output.runsheet import as_html, run_sheet
+from ..output.runsheet import as_html, load_rehearsal, run_sheet
 from ..steps import FINISH, DeckContext, run_steps
 from ..steps.attach_notes import deck_seconds
 from ..steps.merge import merge_session
@@ -106,7 +106,8 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
     if audience == "presenter":
         write_atomic(layout.timings, json.dumps(timings, indent=1))
         sheet = write_atomic(layout.run_sheet_html,
-                             as_html(run_sheet(prepared.resolved, timings), session.title))
+                             as_html(run_sheet(prepared.resolved, timings,
+                                               load_rehearsal(layout)[1]), session.title))
         result.outputs.append(sheet)
     return result
 

@@ -14,7 +14,7 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
-
+    warning: bool = False   # shown with ⚠ and does not fail the doctor
 
 def check_device() -> list[Check]:
     try:
@@ -121,6 +121,26 @@ def check_demo_times(project: Project) -> list[Check]:
                            f"{name}: {cell['source']}, {cell['seconds']:.1f} s)")]
 
 
+def check_rehearsal(project: Project) -> list[Check]:
+    """Sections whose last rehearsal (deckkit preview) ran over their budget."""
+    from ..output.runsheet import _fmt, load_rehearsal, load_timings, run_sheet
+
+    day, rehearsed = load_rehearsal(project.build)
+    if not day:
+        return []  # no rehearsal yet: nothing to say
+    over = []
+    for part in run_sheet(project.resolve(), load_timings(project.build), rehearsed):
+        spent = part.rehearsed_seconds()
+        if spent is not None and spent > part.section.minutes * 60 + 0.5:
+            over.append(f"{part.section.label} {_fmt(round(spent))} of {part.section.minutes:g} "
+                        "min")
+    return [Check(f"rehearsal of {day}", not over,
+                  "every rehearsed section within its budget" if not over
+                  else "over budget: " + "; ".join(over),
+                  "cut or move material, or re-budget in speaker_notes/ (deckkit notes shows "
+                  "planned vs rehearsed per slide)", warning=True)]
+
+
 def check_chromium() -> Check:
     from ..errors import DeckError
     from ..output.browser import find_chromium
@@ -137,6 +157,7 @@ def run_doctor(project: Project, compile_check: bool = True) -> list[Check]:
         checks.append(check_compile())
     checks += check_build(project)
     checks += check_demo_times(project)
+    checks += check_rehearsal(project)
     checks.append(check_chromium())
     return checks
 
@@ -145,7 +166,8 @@ def render(checks: list[Check]) -> str:
     width = max(len(c.name) for c in checks)
     lines = []
     for c in checks:
-        lines.append(f"{'✔' if c.ok else '✘'} {c.name:<{width}}  {c.detail}")
+        mark = "✔" if c.ok else "⚠" if c.warning else "✘"
+        lines.append(f"{mark} {c.name:<{width}}  {c.detail}")
         if not c.ok and c.fix:
             lines.append(f"  {'':<{width}}  fix: {c.fix}")
     return "\n".join(lines)

@@ -22,10 +22,12 @@ from pathlib import Path
 
 from ..errors import DeckError
 from ..model.project import Project
+from ..output.layout import write_atomic
 from .build import build_project
 from .present import _signals_as_interrupts
 
 EVENTS = "/__deckkit/events"
+REHEARSAL = "/__deckkit/rehearsal"
 CLIENT = r"""<script>
 (function () {
   var version = %(version)d;
@@ -50,9 +52,47 @@ CLIENT = r"""<script>
     source.onerror = function () { source.close(); setTimeout(listen, 1000); };
   }
   listen();
+
+  // Rehearsal timings: seconds on each slide (by its key) while this page is visible, sent to
+  // the preview server every few seconds and when the page goes away (a reload included).
+  var spent = {}, key = null, since = Date.now();
+  function currentKey() {
+    var slide = window.Reveal && Reveal.getCurrentSlide && Reveal.getCurrentSlide();
+    for (var s = slide; s; s = s.parentElement && s.parentElement.closest("section")) {
+      if (s.dataset && s.dataset.key) { return s.dataset.key; }
+    }
+    return null;
+  }
+  function tick() {
+    var now = Date.now();
+    if (key && document.visibilityState === "visible") {
+      spent[key] = (spent[key] || 0) + Math.min((now - since) / 1000, 600);
+    }
+    since = now;
+    key = currentKey();
+  }
+  function flush(leaving) {
+    tick();
+    var body = JSON.stringify(spent);
+    if (body === "{}") { return; }
+    spent = {};
+    if (leaving && navigator.sendBeacon) { navigator.sendBeacon("%(rehearsal)s", body); }
+    else { fetch("%(rehearsal)s", { method: "POST", body: body, keepalive: true }); }
+  }
+  window.addEventListener("load", function () {
+    if (!window.Reveal) { return; }
+    Reveal.on("ready", tick);
+    Reveal.on("slidechanged", tick);
+    tick();
+    setInterval(function () { flush(false); }, %(every)d);
+  });
+  document.addEventListener("visibilitychange", tick);
+  window.addEventListener("pagehide", function () { flush(true); });
+  window.deckkitRehearsalFlush = function () { flush(false); };
 })();
 </script>
 """
+FLUSH_MS = 5000
 
 
 @dataclass
@@ -65,6 +105,18 @@ class State:
     problems_version: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
     closing: bool = False
+    rehearsal_path: Path | None = None                        # where this rehearsal is saved
+    rehearsed: dict[str, float] = field(default_factory=dict)  # slide key -> seconds
+
+    def rehearse(self, spent: dict[str, float]) -> None:
+        """Add a page's report to this preview's rehearsal and save it (one file per day)."""
+        with self.changed:
+            for key, seconds in spent.items():
+                self.rehearsed[key] = round(self.rehearsed.get(key, 0.0) + seconds, 1)
+            if self.rehearsal_path is not None:
+                day = self.rehearsal_path.stem.removeprefix("rehearsal-")
+                write_atomic(self.rehearsal_path, json.dumps(
+                    {"day": day, "slides": self.rehearsed}, indent=1, sort_keys=True))
 
     def built(self) -> None:
         with self.changed:
@@ -102,12 +154,27 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._page(path)
         return super().do_GET()
 
+    def do_POST(self):  # noqa: N802
+        if self.path.split("?", 1)[0] != REHEARSAL:
+            return self.send_error(HTTPStatus.NOT_FOUND)
+        try:
+            length = min(int(self.headers.get("Content-Length", 0)), 100_000)
+            report = json.loads(self.rfile.read(length) or b"{}")
+            spent = {str(k): float(v) for k, v in report.items()
+                     if isinstance(v, (int, float)) and 0 <= v <= 3600}
+        except (ValueError, AttributeError):
+            return self.send_error(HTTPStatus.BAD_REQUEST, "a JSON object of seconds per key")
+        self.state.rehearse(spent)
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.end_headers()
+
     def _page(self, path: str) -> None:
         target = Path(self.translate_path(path))
         if not target.is_file():
             return self.send_error(HTTPStatus.NOT_FOUND, "not built (yet)")
         text = target.read_text(encoding="utf-8")
-        client = CLIENT % {"version": self.state.version, "events": EVENTS}
+        client = CLIENT % {"version": self.state.version, "events": EVENTS,
+                           "rehearsal": REHEARSAL, "every": FLUSH_MS}
         text = text.replace("</body>", client + "</body>", 1) if "</body>" in text else text + client
         body = text.encode("utf-8")
         self.send_response(HTTPStatus.OK)
@@ -174,7 +241,7 @@ class Preview:
                 raise DeckError(f"section {letter} has no deck yet", fix="build another section")
             session_page = record.name
         self.page = f"{session_page}.slides.html"
-        self.state = State()
+        self.state = State(rehearsal_path=project.build.rehearsal(time.strftime("%Y-%m-%d")))
         self.stop_event = threading.Event()
         html_dir = project.build.html_dir()
         html_dir.mkdir(parents=True, exist_ok=True)

@@ -61,6 +61,14 @@ class BuildLayout:
     def timings(self) -> Path:
         return self.notes_dir / "timings.json"
 
+    def rehearsal(self, day: str) -> Path:
+        """One rehearsal's seconds per slide (``day`` as YYYY-MM-DD), written by preview."""
+        return self.notes_dir / f"rehearsal-{day}.json"
+
+    def latest_rehearsal(self) -> Path | None:
+        found = sorted(self.notes_dir.glob("rehearsal-*.json")) if self.notes_dir.is_dir() else []
+        return found[-1] if found else None
+
     @property
     def run_sheet_html(self) -> Path:
         return self.notes_dir / "run-sheet.html"

@@ -19,6 +19,13 @@ class SheetSection:
     start_min: float
     notes: SectionNotes | None
     timings: list[dict] = field(default_factory=list)
+    rehearsed: dict[str, float] = field(default_factory=dict)   # slide key -> seconds
+
+    def rehearsed_seconds(self) -> float | None:
+        """The section's rehearsed time, None when none of its slides was rehearsed."""
+        keys = [n.key for n in self.notes.slides] if self.notes else []
+        spent = [self.rehearsed[k] for k in keys if k in self.rehearsed]
+        return sum(spent) if spent else None
 
 
 def clock(minutes: float) -> str:
@@ -38,28 +45,56 @@ def load_timings(layout: BuildLayout) -> dict:
         return {}
 
 
-def run_sheet(resolved: Resolved, timings: dict) -> list[SheetSection]:
+def load_rehearsal(layout: BuildLayout) -> tuple[str, dict[str, float]]:
+    """The last rehearsal recorded by `deckkit preview`: (its day, seconds per slide key);
+    ("", {}) when there is none or it cannot be read."""
+    path = layout.latest_rehearsal()
+    if path is None:
+        return "", {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        slides = {str(k): float(v) for k, v in data.get("slides", {}).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return "", {}
+    return str(data.get("day", path.stem.removeprefix("rehearsal-"))), slides
+
+
+def run_sheet(resolved: Resolved, timings: dict,
+              rehearsed: dict[str, float] | None = None) -> list[SheetSection]:
     """The sheet from what the build (or `deckkit notes`) already holds in memory."""
     notes = {r.section.letter: r.notes for r in resolved.records}
     out, start = [], 0.0
     for section in resolved.session.sections:
         out.append(SheetSection(section, start, notes.get(section.letter),
-                                timings.get(section.stem, [])))
+                                timings.get(section.stem, []), rehearsed or {}))
         start += section.minutes
     return out
+
+
+def _vs(planned: float, rehearsed: float | None) -> str:
+    """"rehearsed 2.5 min (+30 s)": the rehearsal against the plan."""
+    if rehearsed is None:
+        return ""
+    diff = rehearsed - planned
+    sign = "+" if diff > 0 else "−" if diff < 0 else "±"
+    return f"rehearsed {_fmt(round(rehearsed))} ({sign}{_fmt(round(abs(diff)))})"
 
 
 def as_text(sheet: list[SheetSection]) -> str:
     lines = []
     for part in sheet:
         s = part.section
-        lines.append(f"{clock(part.start_min):>7}  {s.label}  ({s.minutes:g} min)")
+        spent = part.rehearsed_seconds()
+        lines.append(f"{clock(part.start_min):>7}  {s.label}  ({s.minutes:g} min)"
+                     + (f"  {_vs(s.minutes * 60, spent)}" if spent is not None else ""))
         if part.notes is None:
             lines.append("         (no speaker notes yet)")
             continue
         at = part.start_min * 60
         for note in part.notes.slides:
-            lines.append(f"{clock(at / 60):>7}    {note.key:<24} {_fmt(note.seconds):>7}")
+            lines.append(f"{clock(at / 60):>7}    {note.key:<24} {_fmt(note.seconds):>7}"
+                         + (f"  {_vs(note.seconds, part.rehearsed[note.key])}"
+                            if note.key in part.rehearsed else ""))
             for q, a in note.questions:
                 lines.append(f"             ? {q}" + (f"  → {a}" if a else ""))
             for t in (t for t in part.timings if t["slide"] == note.key):
@@ -73,10 +108,12 @@ def as_html(sheet: list[SheetSection], title: str) -> str:
     rows = []
     for part in sheet:
         s = part.section
+        spent = part.rehearsed_seconds()
         rows.append(f'<tr class="section"><th>{clock(part.start_min)}</th>'
-                    f"<th colspan=2>{e(s.label)}</th><th>{s.minutes:g} min</th></tr>")
+                    f"<th colspan=2>{e(s.label)}</th><th>{s.minutes:g} min</th>"
+                    f"<th>{e(_vs(s.minutes * 60, spent))}</th></tr>")
         if part.notes is None:
-            rows.append('<tr><td></td><td colspan=3 class="muted">no speaker notes yet</td></tr>')
+            rows.append('<tr><td></td><td colspan=4 class="muted">no speaker notes yet</td></tr>')
             continue
         at = part.start_min * 60
         for note in part.notes.slides:
@@ -85,7 +122,8 @@ def as_html(sheet: list[SheetSection], title: str) -> str:
             cues += [f"<div class=demo>▶ <code>{e(t['source'])}</code> — {t['seconds']:.1f} s "
                      "last build</div>" for t in part.timings if t["slide"] == note.key]
             rows.append(f"<tr><td>{clock(at / 60)}</td><td><code>{e(note.key)}</code></td>"
-                        f"<td>{''.join(cues)}</td><td>{_fmt(note.seconds)}</td></tr>")
+                        f"<td>{''.join(cues)}</td><td>{_fmt(note.seconds)}</td>"
+                        f"<td>{e(_vs(note.seconds, part.rehearsed.get(note.key)))}</td></tr>")
             at += note.seconds
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Run sheet — {e(title)}</title>
@@ -96,11 +134,13 @@ table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }}
 tr.section th {{ background: #eef2f8; border-top: 2px solid #1f3a5f; page-break-after: avoid; }}
 td:first-child, th:first-child {{ width: 4.5em; font-variant-numeric: tabular-nums; }}
-td:last-child, th:last-child {{ width: 5em; text-align: right; }}
+td:nth-child(4), th:nth-child(4) {{ width: 5em; text-align: right; }}
+td:last-child, th:last-child {{ width: 11em; text-align: right; color: #5a3b00; }}
 .q {{ color: #1f3a5f; }} .a {{ color: #555; }} .demo {{ color: #8a4b00; }} .muted {{ color: #888; }}
 tr {{ page-break-inside: avoid; }}
 </style></head><body>
 <h1>Run sheet — {e(title)}</h1>
-<table><thead><tr><th>clock</th><th>slide</th><th>ask / demo</th><th>budget</th></tr></thead>
+<table><thead><tr><th>clock</th><th>slide</th><th>ask / demo</th><th>budget</th>
+<th>last rehearsal</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table></body></html>
 """

@@ -20,7 +20,9 @@ def insert_notes(nb, notes: SectionNotes):
         if note is None:
             continue
         slideshow = cell.metadata.setdefault("slideshow", {})
-        slideshow.setdefault("data", {})["timing"] = round(note.seconds)
+        data = slideshow.setdefault("data", {})
+        data["timing"] = round(note.seconds)
+        data["key"] = note.key  # data-key: rehearsal timings are recorded per slide key
         aside = new_markdown_cell(as_markdown(note), id=f"notes-{note.key}"[:64])
         aside.metadata["slideshow"] = {"slide_type": "notes"}
         nb.cells.insert(index + 1, aside)
