@@ -7,6 +7,9 @@
   cold_ratio       naive_s / cold_s                                       (target >= 1.5)
   slowest_cell     the slowest code cell of the cold build, from build/notes/timings.json
   vectorisation_cell_s  F's live race cell (slide f-demo) inside the built deck  (target <= 2 s)
+  edit_to_reload_s      `deckkit preview C`: a markdown cell of deck C saved -> the page in
+                        headless Chromium reloaded on the same slide        (target <= 1 s)
+  code_edit_rebuild_s   the same for a code cell of deck C: C alone re-executes
 
     .venv/bin/python benchmarks/build.py
 
@@ -37,6 +40,49 @@ def timed(cmd: list[str], cwd: Path) -> float:
     return elapsed
 
 
+def preview_edits(root: Path) -> tuple[float, float]:
+    """Seconds from saving deck C (a markdown cell, then a code cell's comment) to the preview
+    page showing the change, reloaded on the slide it was on."""
+    import threading
+
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    from deckkit.commands.preview import Preview
+    from deckkit.model.project import Project
+    from deckkit.output.browser import FLAGS, find_chromium
+
+    p = Preview(Project(root), "C", 0, say=lambda m: None)
+    p.rebuild()
+    p.start()
+    threading.Thread(target=p.watch, daemon=True).start()
+    time.sleep(0.5)
+    deck = root / "decks" / "C_nn_basics.ipynb"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=find_chromium(), args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(p.url + "#/2")
+            page.wait_for_selector("body[data-deckkit-ready]")
+            seconds = []
+            for kind, marker in (("markdown", "edited-md"), ("code", "edited-code")):
+                nb = nbformat.read(str(deck), as_version=4)
+                at = next(i for i, c in enumerate(nb.cells) if c.cell_type == kind
+                          and (kind == "code" or c.source.startswith("## ")) and i > 1)
+                cell = nb.cells[at]
+                cell.source += f"\n# {marker}" if kind == "code" else f" ({marker})"
+                start = time.perf_counter()
+                nbformat.write(nb, str(deck))
+                page.wait_for_function(f"document.body.dataset.deckkitReady && "
+                                       f"document.body.innerText.includes('{marker}')",
+                                       timeout=120_000)
+                seconds.append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        p.stop()
+    return seconds[0], seconds[1]
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="deckkit-bench-") as tmp:
         root = Path(tmp)
@@ -52,9 +98,11 @@ def main() -> None:
         timings = json.loads((root / "build" / "notes" / "timings.json").read_text())
         warm = timed([deckkit, "build"], root)
         check = timed([deckkit, "check", "--execute"], root)
+        edit_s, code_s = preview_edits(root)
     report = {"decks": len(decks), "naive_s": round(naive, 2), "cold_s": round(cold, 2),
               "cold_ratio": round(naive / cold, 2), "warm_s": round(warm, 2),
-              "check_execute_s": round(check, 2)}
+              "check_execute_s": round(check, 2), "edit_to_reload_s": round(edit_s, 2),
+              "code_edit_rebuild_s": round(code_s, 2)}
     cells = [dict(cell, deck=deck) for deck, found in timings.items() for cell in found]
     slowest = max(cells, key=lambda c: c["seconds"])
     report["slowest_cell"] = {k: slowest[k] for k in ("deck", "source", "seconds")}

@@ -57,11 +57,13 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
                   use_cache: bool = True, progress=lambda msg: None,
                   audience: str = "presenter", layout: BuildLayout | None = None,
                   max_output_mb: float = DEFAULT_MAX_OUTPUT_MB,
-                  theme: str = "default") -> BuildResult:
+                  theme: str = "default", session_page: bool = True) -> BuildResult:
     """``audience="student"`` writes build/share/html/: no speaker notes, no solution or
     instructor slides, no run sheet — from the same (cached) executions.  ``layout`` overrides
     where outputs go (the share command builds its package aside).  ``theme``: one of
-    export.THEMES (the high-contrast variant for a bright room or a low-vision reader)."""
+    export.THEMES (the high-contrast variant for a bright room or a low-vision reader).
+    ``session_page=False`` leaves the session deck as it is (`deckkit preview C` shows deck C
+    only, and the session page costs more to export than the deck that changed)."""
     export.theme_styles(theme)  # an unknown theme fails before anything runs
     result = BuildResult()
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
@@ -99,7 +101,7 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
         page_keys.append(_export_page(layout, ctx, nb, keys[record.name], stamps, result,
                                       lambda m, step=step: progress(f"{step}: {m}"), theme))
         parts.append(nb)
-    if result.ok and parts:
+    if result.ok and parts and session_page:
         _export_session(layout, session.title, parts, page_keys, audience, stamps, result,
                         progress, theme)
     stamps.save()

@@ -232,6 +232,7 @@ class Preview:
     def __init__(self, project: Project, section: str | None = None, port: int = 0,
                  say: Callable[[str], None] = print, build=build_project):
         self.project, self.say, self._build = project, say, build
+        self.whole_session = not section
         session_page = "session"
         if section:
             letter = project.resolve().session.section(section).letter
@@ -262,7 +263,8 @@ class Preview:
         """Build; True when it built without findings (the page then reloads)."""
         start = time.perf_counter()
         try:
-            result = self._build(self.project, progress=lambda m: None)
+            result = self._build(self.project, progress=lambda m: None,
+                                 session_page=self.whole_session)
             problems = [str(f) for f in result.findings if f.severity == "error"]
             warnings = [str(f) for f in result.findings if f.severity != "error"]
         except DeckError as exc:
