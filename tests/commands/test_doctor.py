@@ -107,4 +107,4 @@ def test_doctor_warns_about_a_section_whose_last_rehearsal_ran_over(tmp_path):
     assert check.detail == "over budget: A · Hero 3 min of 2 min"  # B: 60 s of 2 min is fine
     assert render([check]).startswith("⚠ rehearsal of 2026-11-20")
     page = as_html(run_sheet(project.resolve(), {}, load_rehearsal(project.build)[1]), "T")
-    assert "rehearsed 2.5 min (+1.5 min)" in page and "rehearsed 3 min (+1 min)" in page
+    assert "rehearsed 2 min 30 s (+1 min 30 s)" in page and "rehearsed 3 min (+1 min)" in page

@@ -123,7 +123,7 @@ def check_demo_times(project: Project) -> list[Check]:
 
 def check_rehearsal(project: Project) -> list[Check]:
     """Sections whose last rehearsal (deckkit preview) ran over their budget."""
-    from ..output.runsheet import _fmt, load_rehearsal, load_timings, run_sheet
+    from ..output.runsheet import duration, load_rehearsal, load_timings, run_sheet
 
     day, rehearsed = load_rehearsal(project.build)
     if not day:
@@ -132,7 +132,7 @@ def check_rehearsal(project: Project) -> list[Check]:
     for part in run_sheet(project.resolve(), load_timings(project.build), rehearsed):
         spent = part.rehearsed_seconds()
         if spent is not None and spent > part.section.minutes * 60 + 0.5:
-            over.append(f"{part.section.label} {_fmt(round(spent))} of {part.section.minutes:g} "
+            over.append(f"{part.section.label} {duration(spent)} of {part.section.minutes:g} "
                         "min")
     return [Check(f"rehearsal of {day}", not over,
                   "every rehearsed section within its budget" if not over

@@ -71,13 +71,22 @@ def run_sheet(resolved: Resolved, timings: dict,
     return out
 
 
+def duration(seconds: float) -> str:
+    """A measured time as a presenter reads it: "45 s", "2 min", "9 min 34 s"."""
+    total = round(seconds)
+    minutes, rest = divmod(total, 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min" + (f" {rest} s" if rest else "")
+
+
 def _vs(planned: float, rehearsed: float | None) -> str:
-    """"rehearsed 2.5 min (+30 s)": the rehearsal against the plan."""
+    """"rehearsed 2 min 30 s (+30 s)": the rehearsal against the plan."""
     if rehearsed is None:
         return ""
     diff = rehearsed - planned
-    sign = "+" if diff > 0 else "−" if diff < 0 else "±"
-    return f"rehearsed {_fmt(round(rehearsed))} ({sign}{_fmt(round(abs(diff)))})"
+    sign = "+" if diff > 0.5 else "−" if diff < -0.5 else "±"
+    return f"rehearsed {duration(rehearsed)} ({sign}{duration(abs(diff))})"
 
 
 def as_text(sheet: list[SheetSection]) -> str:
