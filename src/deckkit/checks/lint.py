@@ -11,6 +11,7 @@ from ..model.committed import normalise
 from ..model.deck import Deck
 from ..model.generated import GENERATORS
 from ..model.session import Session
+from ..model.slides import heading as slide_heading
 from ..model.slides import slide_starts
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
@@ -203,7 +204,7 @@ def _check_section(deck: Deck, session: Session) -> list[Finding]:
         return [Finding(deck.display, "empty-deck", "has no visible slide")]
     index = starts[0]
     cell = deck.nb.cells[index]
-    heading = _heading(cell.get("source", "")) if cell.cell_type == "markdown" else None
+    heading = slide_heading(cell.get("source", "")) if cell.cell_type == "markdown" else None
     # The session's first section opens the whole talk, so its first slide is the talk's title.
     expected = session.title if section == session.sections[0] else section.title
     if heading != expected:
@@ -212,11 +213,3 @@ def _check_section(deck: Deck, session: Session) -> list[Finding]:
                         f"(the title in decks/session.toml); found {heading!r}",
                         index, cell.get("source", ""))]
     return []
-
-
-def _heading(source: str) -> str | None:
-    for line in source.splitlines():
-        if line.strip():
-            stripped = line.strip()
-            return stripped.lstrip("#").strip() if stripped.startswith("#") else None
-    return None

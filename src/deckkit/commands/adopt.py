@@ -18,7 +18,7 @@ from ..errors import DeckError
 from ..model.committed import normalise
 from ..model.project import Project
 from ..model.session import Section, load_session
-from ..model.slides import slide_starts, slide_type
+from ..model.slides import heading, slide_starts, slide_type
 from ..output.layout import write_atomic
 
 VALID_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
@@ -46,14 +46,6 @@ def slugify(text: str, sep: str = "-", limit: int = 40) -> str:
             break
         out = f"{out}{sep}{word}" if out else word
     return out
-
-
-def heading(source: str) -> str | None:
-    for line in source.splitlines():
-        if line.strip():
-            line = line.strip()
-            return line.lstrip("#").strip() or None if line.startswith("#") else None
-    return None
 
 
 def share_out(minutes: float, slides: int) -> list[float]:

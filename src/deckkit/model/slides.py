@@ -23,6 +23,16 @@ def slide_starts(nb) -> list[int]:
     return starts
 
 
+def heading(source: str) -> str | None:
+    """The text of a markdown cell's first line when it is a heading ("# Era Cards" ->
+    "Era Cards"), else None."""
+    for line in source.splitlines():
+        if line.strip():
+            stripped = line.strip()
+            return stripped.lstrip("#").strip() if stripped.startswith("#") else None
+    return None
+
+
 def slide_key(cell) -> str | None:
     meta = cell.get("metadata", {}).get("deckkit", {})
     key = meta.get("key") if isinstance(meta, dict) else None

@@ -152,8 +152,9 @@ function deckkitOutline() {
    laid out at half the room's width (640 px) and the screen's shape, so a 390 px wide phone
    shows them at 0.6 of their size (body text about 17 px) instead of 0.3 (about 9 px). */
 var DECKKIT_READING_WIDTH = 640;
+function deckkitScrollAsked() { return /(^|[?&])view=scroll(&|$)/.test(window.location.search); }
 function deckkitReadingView(options) {
-  var asked = /(^|[?&])view=scroll(&|$)/.test(window.location.search);
+  var asked = deckkitScrollAsked();
   var narrow = window.innerWidth <= (options.scrollActivationWidth || 435);
   if (!asked && !narrow) { return options; }
   document.body.classList.add("deckkit-reading");
@@ -213,7 +214,7 @@ function deckkitStart(settings) {
     showSection(Reveal.getCurrentSlide());
     deckkitOutline();
     if (Reveal.isScrollView()) {  // asked for: the link leads back; on a phone it has no use
-      var asked = /(^|[?&])view=scroll(&|$)/.test(window.location.search);
+      var asked = deckkitScrollAsked();
       document.querySelectorAll("a.deckkit-scroll-link").forEach(function (a) {
         if (!asked) { a.hidden = true; return; }
         a.href = window.location.pathname.split("/").pop();
