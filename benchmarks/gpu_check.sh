@@ -4,8 +4,10 @@
 #     bash benchmarks/gpu_check.sh
 # It needs only what that machine's image holds (torch with CUDA, numpy, matplotlib,
 # threadpoolctl, pytest); deckkit itself is used from src/ without installing it.
-# Results land in $OUT (the device tool brings them back): gpu.txt, tests.txt, demos.json,
-# crossover.txt, compile.txt. Record the GPU figures in README.md's benchmark section.
+# Results land in $OUT (the device tool brings them back): gpu.txt, cells.json, cells.html,
+# tests.txt, demos.json, crossover.txt, compile.txt. Each step has its own time limit and
+# writes as it goes, so a step that hangs still leaves the others' results. Record the GPU
+# figures in README.md's benchmark section.
 set -uo pipefail
 export PYTHONPATH=src PYTHONUNBUFFERED=1 TORCHINDUCTOR_CACHE_DIR=/tmp/deckkit-inductor
 OUT=${OUT:-/tmp/deckkit-gpu-check}
@@ -16,17 +18,22 @@ mkdir -p "$OUT"
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda,
       'available', torch.cuda.is_available())" | tee -a "$OUT/gpu.txt"
 
+# Every deck's code cells as plain Python (no Jupyter there), outputs on one page to look at.
+timeout 300 python3 benchmarks/deck_cells.py --html "$OUT/cells.html" > "$OUT/cells.json" \
+    2> >(tee -a "$OUT/cells.json" >&2)
+echo "deck cells: exit $?" | tee -a "$OUT/gpu.txt"
+
 # The demo tests, GPU-marked ones included (they skip only without CUDA).
-python3 -m pytest -q -p no:cacheprovider -p no:deckkit -o addopts="" tests/demos/test_device.py \
+timeout 240 python3 -m pytest -q -p no:cacheprovider -p no:deckkit -o addopts="" tests/demos/test_device.py \
     tests/demos/test_vectorise.py tests/demos/test_timing.py tests/demos/test_autograd.py \
     tests/demos/test_compiled.py tests/demos/test_training.py \
     tests/demos/test_transfer.py 2>&1 | tee "$OUT/tests.txt"
 
 # Every demo at full size, each in a fresh process, as the benchmark prints it.
-python3 benchmarks/demos.py 2>&1 | tee "$OUT/demos.json"
+timeout 300 python3 benchmarks/demos.py 2>&1 | tee "$OUT/demos.json"
 
 # The CPU <-> GPU crossover of the vectorisation demo, copies included.
-python3 - <<'PY' 2>&1 | tee "$OUT/crossover.txt"
+timeout 120 python3 - <<'PY' 2>&1 | tee "$OUT/crossover.txt"
 from deckkit.demos import vectorisation
 
 r = vectorisation()
@@ -48,7 +55,7 @@ print("matmul_crossover_n", cost.matmul_crossover_n)
 PY
 
 # Era 6 on CUDA: why the small model does not gain, and what does (reduce-overhead).
-python3 - <<'PY' 2>&1 | tee "$OUT/compile.txt"
+timeout 180 python3 - <<'PY' 2>&1 | tee "$OUT/compile.txt"
 import re
 from deckkit.demos import compile_demo
 

@@ -19,14 +19,18 @@ from .timing import measure, same_threads
 DOT_SIZES = (10**4, 10**5, 10**6, 10**7)
 MATMUL_SIZES = (256, 512, 1024, 2048)
 
-# Recorded on a lent GPU machine in review (issue 11 of this project): NVIDIA H200, torch 2.11,
-# CUDA 13, 16-core host CPU; CPU vs GPU with copies both ways, median seconds.
+# Measured by benchmarks/gpu_check.sh on a lent GPU machine (copy_cost() at its default sizes):
+# NVIDIA H100 80GB HBM3, torch 2.11 + CUDA 13, 16-core host CPU; CPU vs GPU with copies both
+# ways, median seconds.  An H200 in review (issue 11) gave the same picture (dot 0.7 vs 16.7 ms
+# at 1e7; matmul 1.8 vs 1.1 ms at 1024).
 RECORDED = {
-    "source": "recorded on an NVIDIA H200, torch 2.11, CUDA 13, 16-core host (deckkit "
-              "review, Nov 2026)",
-    "device": "cuda (H200)",
-    "dot": ([10**7], [0.7e-3], [16.7e-3]),
-    "matmul": ([512, 1024, 2048], [0.25e-3, 1.8e-3, 11.4e-3], [0.45e-3, 1.1e-3, 4.3e-3]),
+    "source": "measured on an NVIDIA H100, torch 2.11, CUDA 13, 16-core host "
+              "(benchmarks/gpu_check.sh, 26 Nov 2026)",
+    "device": "cuda (H100)",
+    "dot": ([10**4, 10**5, 10**6, 10**7], [4.03e-6, 8.33e-6, 3.09e-5, 8.57e-4],
+            [6.52e-5, 2.40e-4, 1.22e-3, 1.78e-2]),
+    "matmul": ([256, 512, 1024, 2048], [4.77e-5, 3.15e-4, 2.17e-3, 1.29e-2],
+               [1.36e-4, 3.70e-4, 1.11e-3, 4.76e-3]),
 }
 
 
