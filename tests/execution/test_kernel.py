@@ -97,3 +97,63 @@ def test_a_deck_without_code_starts_no_kernel(tmp_path, monkeypatch):
     nb = make_nb("B", [md("# Agenda", "slide"), code("   \n"), skipped])
     result = kernel.execute_notebook(nb, "decks/B_agenda.ipynb", tmp_path)
     assert result.ok and result.seconds == 0
+
+
+def test_a_kernel_started_ahead_has_the_decks_imports_done_and_counts_from_one(tmp_path):
+    from deckkit.execution.kernel import Kernel, imported_modules
+
+    # the first cell looks before the deck's own import: the kernel imported it while waiting
+    nb = make_nb("C", [md("# T", "slide"),
+                       code("import sys\nprint('xml.dom.minidom' in sys.modules)"),
+                       code("from xml.dom import minidom\nimport email.mime.text")])
+    assert imported_modules(nb) == ("sys", "xml.dom", "email.mime.text")
+    kernel = Kernel(tmp_path, preload=imported_modules(nb) + ("xml.dom.minidom", "no_such_mod"))
+    assert kernel.ready(60) and kernel.started_s is not None
+    result = execute_notebook(nb, "decks/C_t.ipynb", tmp_path, 30, kernel=kernel)
+    assert result.ok, result.findings
+    assert result.nb.cells[1].outputs[0]["text"] == "True\n"
+    # the imports ran silently: no output of their own, and the deck's counts start at 1
+    assert [c.execution_count for c in result.nb.cells[1:]] == [1, 2]
+    with pytest.raises(RuntimeError, match="runs one deck"):
+        kernel.run(nb, "decks/C_t.ipynb")
+
+
+def test_a_kernel_started_ahead_and_never_used_is_stopped_by_close(tmp_path):
+    import psutil
+
+    from deckkit.execution.kernel import Kernel
+
+    kernel = Kernel(tmp_path)
+    assert kernel.ready(60)
+    pid = kernel._client.km.provisioner.process.pid
+    assert psutil.pid_exists(pid)
+    kernel.close()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_the_timing_decks_kernels_are_ready_before_they_run_and_run_after_the_others(tmp_path):
+    from deckkit.execution import parallel
+
+    made = []
+    real = parallel.Kernel
+
+    def recording(cwd, env=None, preload=()):
+        made.append(preload)
+        return real(cwd, env, preload)
+
+    stamp = "import time\nprint(time.time())"
+    jobs = [parallel.Job("F_t", "decks/F_t.ipynb", make_nb("F", [md("# F", "slide"), code(
+        "import json\n" + stamp)]), tmp_path, exclusive=True),
+            parallel.Job("C_t", "decks/C_t.ipynb", make_nb("C", [md("# C", "slide"), code(
+                "import csv\n" + stamp)]), tmp_path)]
+    order = []
+    orig, parallel.Kernel = parallel.Kernel, recording
+    try:
+        runs = parallel.run_jobs(jobs, 30, workers=2, before_alone=lambda: order.append("quiet"))
+    finally:
+        parallel.Kernel = orig
+    assert [job.name for job, _ in runs] == ["F_t", "C_t"]  # in the order given
+    assert all(e.ok for _, e in runs)
+    times = {job.name: float(e.nb.cells[1].outputs[0]["text"]) for job, e in runs}
+    assert times["C_t"] < times["F_t"] and order == ["quiet"]
+    assert made[0] == ("json", "time")  # the timing deck's kernel was asked for first

@@ -36,7 +36,7 @@ from ..output.runsheet import as_html, load_rehearsal, run_sheet
 from ..steps import FINISH, DeckContext, run_steps
 from ..steps.attach_notes import deck_seconds
 from ..steps.merge import merge_session
-from .check import prepare
+from .check import Diagrams, prepare
 
 
 @dataclass
@@ -67,10 +67,27 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
     export.theme_styles(theme)  # an unknown theme fails before anything runs
     result = BuildResult()
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
-    prepared = prepare(project, trace, progress)
+    prepared = prepare(project, trace, progress, diagrams=False)
     result.findings, result.resolved = prepared.findings, prepared.resolved
     if not result.ok:
         return result  # never execute or export a deck that does not pass the static checks
+    # mermaid.js draws the diagrams beside the decks' code (both are seconds of CPU on a cold
+    # build); the timing decks wait for it, and no page is exported before it is done
+    diagrams = Diagrams(project, prepared, trace, progress)
+    try:
+        result.findings += _build_pages(project, prepared, diagrams, result, timeout, workers,
+                                        use_cache, progress, audience, layout, max_output_mb,
+                                        theme, session_page)
+    finally:
+        diagrams.stop()  # an interrupted or failed build leaves no thread drawing
+    return result
+
+
+def _build_pages(project, prepared, diagrams, result, timeout, workers, use_cache, progress,
+                 audience, layout, max_output_mb, theme, session_page) -> list[Finding]:
+    """Execute, finish and export every deck once the diagrams are drawn; returns the
+    diagrams' findings (a broken diagram stops the build before any page is written)."""
+    trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
     layout, session = layout or project.build, prepared.resolved.session
     stamps = Stamps(layout.stamps(audience))
     assets_key = digest(code_fingerprint(EXPORT_SIDE), environment_fingerprint())
@@ -82,7 +99,10 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
 
     records = prepared.resolved.records
     keys = _execute(project, records, prepared.notebooks, timeout, workers, use_cache, result,
-                    progress, max_output_mb)
+                    progress, max_output_mb, diagrams.join)
+    drawn = diagrams.join()
+    if not is_ok(drawn):
+        return drawn
     parts, page_keys, timings = [], [], {}
     for i, record in enumerate(records, 1):
         if record.name not in keys:
@@ -111,7 +131,7 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
                              as_html(run_sheet(prepared.resolved, timings,
                                                load_rehearsal(layout)[1]), session.title))
         result.outputs.append(sheet)
-    return result
+    return drawn
 
 
 def _export_page(layout: BuildLayout, ctx: DeckContext, nb, exec_key: str, stamps: Stamps,
@@ -145,7 +165,8 @@ def _export_session(layout, title, parts, keys, audience, stamps, result, progre
 
 
 def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeout, workers,
-             use_cache, result: BuildResult, progress, max_output_mb) -> dict[str, str]:
+             use_cache, result: BuildResult, progress, max_output_mb,
+             before_alone=lambda: None) -> dict[str, str]:
     """Fill each deck's working notebook with its outputs, from the cache where possible, the
     rest run in parallel (execution/parallel.py).  Returns the execution key of every deck
     that has its outputs."""
@@ -168,7 +189,7 @@ def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeo
             jobs.append(Job(record.name, record.display, nb, record.deck.path.parent,
                             record.exclusive, number))
     for job, execution in run_jobs(jobs, timeout, workers, progress, total=len(records),
-                                   max_output_mb=max_output_mb):
+                                   max_output_mb=max_output_mb, before_alone=before_alone):
         result.findings += execution.findings
         if execution.ok:
             cache.store(job.name, keys[job.name], execution.nb)

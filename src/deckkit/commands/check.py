@@ -6,11 +6,11 @@ what the build executes and exports, so no deck is read, checked or rendered twi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..checks import (check_facts, check_generated, check_offline, check_record, check_session,
-                      over_budget)
+from ..checks import check_facts, check_generated, check_offline, check_record, check_session, over_budget
 from ..errors import DeckError, Finding
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 from ..execution.parallel import Job, run_jobs
@@ -19,6 +19,7 @@ from ..model.project import Project, Resolved
 from ..output.layout import BuildLayout
 from ..output.runsheet import load_timings
 from ..steps import PREPARE, DeckContext, run_steps
+from ..steps.mermaid import render_diagrams
 
 Trace = Callable[[str, str], None]
 
@@ -33,8 +34,12 @@ class Prepared:
     findings: list[Finding] = field(default_factory=list)
 
 
-def prepare(project: Project, trace: Trace | None = None, progress=None) -> Prepared:
+def prepare(project: Project, trace: Trace | None = None, progress=None,
+            diagrams: bool = True) -> Prepared:
+    """``diagrams=False`` leaves the Mermaid diagrams for a Diagrams thread (the build draws
+    them while the decks run: they are markdown, which no code cell reads)."""
     resolved = project.resolve()
+    steps = PREPARE if diagrams else tuple(s for s in PREPARE if s is not render_diagrams)
     session = resolved.session
     out = Prepared(resolved, findings=list(resolved.findings))
     out.findings += check_session(project.deck_paths(), session)
@@ -47,9 +52,48 @@ def prepare(project: Project, trace: Trace | None = None, progress=None) -> Prep
                          + check_generated(record, made))
         ctx = DeckContext(record, session, diagram_cache=project.build.mermaid_cache,
                           progress=progress)
-        out.notebooks[record.name], found = run_steps(record.nb, ctx, PREPARE, trace=trace)
+        out.notebooks[record.name], found = run_steps(record.nb, ctx, steps, trace=trace)
         out.findings += found
     return out
+
+
+class Diagrams:
+    """Every deck's Mermaid diagrams drawn in a thread of their own (mermaid.js is CPU work,
+    seconds per diagram on a cold cache) while the decks' code runs; join() waits and returns
+    what was found, or raises what stopped it (no mermaidx)."""
+
+    def __init__(self, project: Project, prepared: Prepared, trace: Trace | None = None,
+                 progress=None):
+        self.findings: list[Finding] = []
+        self._error: BaseException | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._draw, name="deckkit-diagrams", daemon=True,
+                                        args=(project, prepared, trace, progress))
+        self._thread.start()
+
+    def _draw(self, project, prepared, trace, progress) -> None:
+        try:
+            for record in prepared.resolved.records:
+                if self._stopped.is_set():
+                    return
+                ctx = DeckContext(record, prepared.resolved.session,
+                                  diagram_cache=project.build.mermaid_cache, progress=progress)
+                _, found = run_steps(prepared.notebooks[record.name], ctx, (render_diagrams,),
+                                     copy_first=False, trace=trace)
+                self.findings += found
+        except BaseException as exc:  # noqa: BLE001 (raised again by join)
+            self._error = exc
+
+    def stop(self) -> None:
+        """Draw no further deck's diagrams, and wait for the one being drawn."""
+        self._stopped.set()
+        self._thread.join()
+
+    def join(self) -> list[Finding]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.findings
 
 
 def _facts(project: Project, resolved: Resolved, findings: list[Finding]):
@@ -111,13 +155,19 @@ def timing_warnings(resolved: Resolved, layout: BuildLayout) -> list[Finding]:
 def check_project(project: Project, execute: bool = False, timeout: int = DEFAULT_TIMEOUT,
                   progress=None, workers: int | None = None,
                   max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> list[Finding]:
-    prepared = prepare(project, progress=progress)
+    prepared = prepare(project, progress=progress, diagrams=not execute)
     findings = prepared.findings + timing_warnings(prepared.resolved, project.build)
-    if execute:
+    if execute:  # the diagrams are drawn while the code runs (before any timing deck)
+        diagrams = Diagrams(project, prepared, progress=progress)
         jobs = [Job(r.name, r.display, prepared.notebooks[r.name], r.deck.path.parent,
                     r.exclusive) for r in prepared.resolved.records]
-        for job, execution in run_jobs(jobs, timeout, workers, progress or (lambda m: None),
-                                       max_output_mb=max_output_mb):
-            findings += execution.findings
-            findings += check_offline(execution.nb, job.display, markdown=False)
+        try:
+            for job, execution in run_jobs(jobs, timeout, workers, progress or (lambda m: None),
+                                           max_output_mb=max_output_mb,
+                                           before_alone=diagrams.join):
+                findings += execution.findings
+                findings += check_offline(execution.nb, job.display, markdown=False)
+        finally:
+            diagrams.stop()
+        findings += diagrams.join()
     return findings

@@ -22,6 +22,10 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
+# What the demos import lazily (prepare() among them): a kernel that deckkit starts ahead of a
+# deck importing this package imports these too while it waits for the deck's turn.
+PRELOAD_MODULES = ("numpy", "torch", "torch.optim", "matplotlib.pyplot")
+
 
 def __getattr__(name: str):
     if name in _EXPORTS:

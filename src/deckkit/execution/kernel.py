@@ -3,8 +3,11 @@ keep what a presenter needs to fix them: the failing line of the cell and the ex
 
 from __future__ import annotations
 
+import asyncio
 import os
+import queue
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,70 +37,209 @@ class Execution:
         return is_ok(self.findings)
 
 
+def needs_kernel(nb) -> bool:
+    """Whether ``nb`` has a code cell to run (decks of slides alone start no kernel)."""
+    return any(c.cell_type == "code" and c.source.strip()
+               and "skip-execution" not in c.get("metadata", {}).get("tags", [])
+               for c in nb.cells)
+
+
+def imported_modules(nb) -> tuple[str, ...]:
+    """The modules ``nb``'s code cells import (``import a.b``, ``from a.b import c``), in the
+    order they first appear: what a kernel started ahead of the deck imports while it waits."""
+    import ast
+
+    seen: dict[str, None] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "skip-execution" in cell.get("metadata", {}).get(
+                "tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue  # the run reports it, with the cell
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                seen.update((alias.name, None) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                seen[node.module] = None
+    return tuple(seen)
+
+
+# Run silently in a kernel started ahead (no output, no history, execution counts untouched):
+# a module that fails to import here fails again in the deck's own cell, which reports it.  A
+# module may name in PRELOAD_MODULES what its functions import lazily (deckkit.demos does).
+PRELOAD = """def _deckkit_preload(names):
+    import importlib
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+            for lazy in getattr(module, "PRELOAD_MODULES", ()):
+                importlib.import_module(lazy)
+        except Exception:
+            pass
+_deckkit_preload({names!r})
+del _deckkit_preload
+"""
+
+
+class Kernel:
+    """One Jupyter kernel for one deck, started as soon as it is made — ahead of the deck's
+    turn when the caller makes it early — and with the modules the deck imports already
+    imported (``preload``), so that the deck's turn pays neither.  A thread of its own starts
+    it and later runs the deck in it (nbclient's client and its sockets belong to one event
+    loop).  A kernel runs one deck: each deck starts from a fresh interpreter, as in Jupyter.
+    close() stops one that was never used."""
+
+    def __init__(self, cwd: Path, env: dict | None = None, preload: tuple[str, ...] = (),
+                 kernel_name: str = "python3"):
+        self.cwd, self.env, self.preload, self.kernel_name = cwd, dict(env or {}), preload, \
+            kernel_name
+        self.started_s: float | None = None  # how long the start and the imports took
+        self._ready = threading.Event()
+        self._jobs: queue.Queue = queue.Queue(maxsize=1)
+        self._done = threading.Event()
+        self._outcome: Execution | BaseException | None = None
+        self._error: BaseException | None = None
+        self._used = False
+        self._thread = threading.Thread(target=self._main, name="deckkit-kernel", daemon=True)
+        self._thread.start()
+
+    def ready(self, timeout: float | None = None) -> bool:
+        """Wait until the kernel is started and its imports are done (or its start failed)."""
+        return self._ready.wait(timeout)
+
+    def run(self, nb, display: str, timeout: int = DEFAULT_TIMEOUT,
+            max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> Execution:
+        """Execute every code cell of ``nb`` in place in this kernel, then shut it down."""
+        if self._used:
+            raise RuntimeError("a Kernel runs one deck; start another")
+        self._used = True
+        self._jobs.put((nb, display, timeout, max_output_mb))
+        self._done.wait()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        return self._outcome
+
+    def close(self) -> None:
+        """Shut down a kernel that was started but never given a deck."""
+        if not self._used:
+            self._used = True
+            self._jobs.put(None)
+        self._done.wait()
+
+    def _main(self) -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self._sweeper = ProcessSweeper()
+        self._current: dict = {"index": None}
+        client = self._client = CappedClient(
+            nbformat.v4.new_notebook(), kernel_name=self.kernel_name, record_timing=True,
+            timeout=DEFAULT_TIMEOUT,  # for the imports ahead; run() sets the deck's own
+            resources={"metadata": {"path": str(self.cwd)}},
+            on_cell_start=lambda cell_index, **_: self._current.update(index=cell_index),
+            on_notebook_start=lambda **_: self._sweeper.watch(client),
+            on_cell_executed=self._sweeper.snapshot, on_notebook_error=self._sweeper.snapshot,
+            # keep ipykernel's start-up warnings out of the build's progress output
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+        try:
+            started = time.perf_counter()
+            try:
+                loop.run_until_complete(self._start(client))
+                self.started_s = time.perf_counter() - started
+            except BaseException as exc:  # noqa: BLE001 (given to the caller of run())
+                self._error = exc
+            finally:
+                self._ready.set()
+            job = self._jobs.get()
+            if job is None or self._error is not None:
+                try:
+                    if client.km is not None:
+                        loop.run_until_complete(client._async_cleanup_kernel())
+                finally:
+                    self._sweeper.sweep()
+                if job is not None:
+                    self._outcome = self._error
+                return
+            self._outcome = self._execute(loop, client, *job)
+        except BaseException as exc:  # noqa: BLE001
+            self._outcome = exc
+        finally:
+            loop.close()
+            self._done.set()
+
+    async def _start(self, client) -> None:
+        client.km = client.create_kernel_manager()
+        await client.async_start_new_kernel(env=dict(os.environ, DECKKIT_BUILD="1", **self.env))
+        await client.async_start_new_kernel_client()
+        if self.preload:
+            try:
+                msg_id = client.kc.execute(PRELOAD.format(names=list(self.preload)),
+                                           silent=True, store_history=False)
+                await client.async_wait_for_reply(msg_id)
+            except Exception:  # noqa: BLE001 (the deck's run finds a dead kernel and says so)
+                pass
+
+    def _execute(self, loop, client, nb, display, timeout, max_output_mb) -> Execution:
+        client.nb, client.timeout = nb, timeout
+        client.max_output_bytes = int(max_output_mb * 1e6)
+        started = time.perf_counter()
+        finding = None
+        try:
+            try:
+                loop.run_until_complete(client.async_execute(cleanup_kc=True))
+            finally:
+                stray = self._sweeper.sweep()
+        except CellTimeoutError:
+            finding = _cell_finding(nb, display, self._current["index"], "timeout",
+                                    f"still running after the {timeout} s cell timeout; make "
+                                    "it faster, raise --timeout, or tag it skip-execution")
+        except CellExecutionError as exc:
+            index = self._current["index"]
+            source = nb.cells[index].source if index is not None else ""
+            finding = _cell_finding(nb, display, index, "cell-error",
+                                    f"raised {exc.ename}: {_short(exc.evalue)}"
+                                    f"{failure_place(exc.traceback, source)} — fix the code, or "
+                                    "tag the cell raises-exception if the error is the point")
+        except DeadKernelError as exc:
+            finding = _cell_finding(nb, display, self._current["index"], "kernel-died",
+                                    f"the kernel died ({_short(str(exc))}); the cell may use "
+                                    "too much memory or crash the interpreter")
+        result = Execution(nb=nb, seconds=time.perf_counter() - started)
+        if finding:
+            result.findings.append(finding)
+        for index in sorted(client.capped):
+            result.findings.append(Finding(
+                display, "output-too-large", f"printed more than {max_output_mb:g} MB; the rest "
+                "of its output was dropped (the page says so) — print less, or raise "
+                "--max-output-mb", index, nb.cells[index].source, severity="warning"))
+        if stray:
+            result.findings.append(Finding(
+                display, "stray-process", f"its cells left {len(stray)} process(es) running "
+                f"({', '.join(stray[:3])}); deckkit stopped them — wait for or stop what a cell "
+                "starts", severity="warning"))
+        return result
+
+
 def execute_notebook(nb, display: str, cwd: Path, timeout: int = DEFAULT_TIMEOUT,
                      kernel_name: str = "python3", env: dict | None = None,
-                     max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> Execution:
+                     max_output_mb: float = DEFAULT_MAX_OUTPUT_MB,
+                     kernel: Kernel | None = None) -> Execution:
     """Run every code cell of ``nb`` in place (tags skip-execution / raises-exception honoured);
-    the caller passes its own copy.  ``env`` adds variables to the kernel's environment; a
-    cell's output beyond ``max_output_mb`` is dropped as it arrives and the cell reported."""
-    if not any(c.cell_type == "code" and c.source.strip()
-               and "skip-execution" not in c.get("metadata", {}).get("tags", [])
-               for c in nb.cells):
+    the caller passes its own copy.  ``kernel``: one started ahead for this deck (else one is
+    started now, with ``env`` added to its environment); a cell's output beyond
+    ``max_output_mb`` is dropped as it arrives and the cell reported."""
+    if not needs_kernel(nb):
+        if kernel is not None:
+            kernel.close()
         return Execution(nb=nb)  # nothing to run: no kernel to start (about a second saved)
-    current = {"index": None}
-
-    def on_start(cell, cell_index, **_):
-        current["index"] = cell_index
-
-    sweeper = ProcessSweeper()
-    client = CappedClient(
-        nb, timeout=timeout, kernel_name=kernel_name, record_timing=True,
-        resources={"metadata": {"path": str(cwd)}}, on_cell_start=on_start,
-        on_notebook_start=lambda **_: sweeper.watch(client),
-        on_cell_executed=sweeper.snapshot, on_notebook_error=sweeper.snapshot,
-        # keep ipykernel's start-up warnings out of the build's progress output
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-    )
-    client.max_output_bytes = int(max_output_mb * 1e6)
-    started = time.perf_counter()
-    finding = None
+    kernel = kernel or Kernel(cwd, env, kernel_name=kernel_name)
     try:
-        try:
-            client.execute(env=dict(os.environ, DECKKIT_BUILD="1", **(env or {})))
-        finally:
-            stray = sweeper.sweep()
+        return kernel.run(nb, display, timeout, max_output_mb)
     except NoSuchKernel:
         raise DeckError(f'no Jupyter kernel "{kernel_name}"', where=display,
                         fix="install ipykernel in this environment (pip install ipykernel)") from None
-    except CellTimeoutError:
-        finding = _cell_finding(nb, display, current["index"], "timeout",
-                                f"still running after the {timeout} s cell timeout; make it "
-                                "faster, raise --timeout, or tag it skip-execution")
-    except CellExecutionError as exc:
-        index = current["index"]
-        source = nb.cells[index].source if index is not None else ""
-        finding = _cell_finding(nb, display, index, "cell-error",
-                                f"raised {exc.ename}: {_short(exc.evalue)}"
-                                f"{failure_place(exc.traceback, source)} — fix the code, or tag "
-                                "the cell raises-exception if the error is the point")
-    except DeadKernelError as exc:
-        finding = _cell_finding(nb, display, current["index"], "kernel-died",
-                                f"the kernel died ({_short(str(exc))}); the cell may use too "
-                                "much memory or crash the interpreter")
-    result = Execution(nb=nb, seconds=time.perf_counter() - started)
-    if finding:
-        result.findings.append(finding)
-    for index in sorted(client.capped):
-        result.findings.append(Finding(
-            display, "output-too-large", f"printed more than {max_output_mb:g} MB; the rest of "
-            "its output was dropped (the page says so) — print less, or raise --max-output-mb",
-            index, nb.cells[index].source, severity="warning"))
-    if stray:
-        result.findings.append(Finding(
-            display, "stray-process", f"its cells left {len(stray)} process(es) running "
-            f"({', '.join(stray[:3])}); deckkit stopped them — wait for or stop what a cell "
-            "starts", severity="warning"))
-    return result
 
 
 class CappedClient(NotebookClient):

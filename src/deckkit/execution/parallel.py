@@ -1,14 +1,29 @@
 """Run several decks at once: one worker per core, each kernel limited to one thread so the
 workers do not oversubscribe the cores.  Decks marked `metadata.deckkit.exclusive` (live timing
-demos) run alone afterwards with every thread, so the numbers they show are not disturbed."""
+demos) run alone afterwards with every thread, so the numbers they show are not disturbed.
+
+Kernels are started ahead of each deck's turn (execution/kernel.py's Kernel), with the modules
+the deck imports already imported: the next shared decks' while the current ones run, and the
+exclusive decks' while the shared ones run, so a timing deck never waits for its own start-up
+and nothing starts beside it while it runs."""
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT, Execution, execute_notebook
+from .kernel import (
+    DEFAULT_MAX_OUTPUT_MB,
+    DEFAULT_TIMEOUT,
+    Execution,
+    Kernel,
+    execute_notebook,
+    imported_modules,
+    needs_kernel,
+)
 
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
@@ -25,24 +40,86 @@ class Job:
     number: int = 0     # for progress: "[3/12]"
 
 
+def start_kernel(job: Job, env: dict) -> Kernel | None:
+    """A kernel for ``job``, starting now; None for a deck with nothing to run."""
+    if not needs_kernel(job.nb):
+        return None
+    return Kernel(job.cwd, env, imported_modules(job.nb))
+
+
+class _Ahead:
+    """Kernels for a list of jobs, each started when the job ``lookahead`` places before it
+    takes its own: at most ``lookahead`` kernels wait beside the ones running."""
+
+    def __init__(self, jobs: list[Job], env: dict, lookahead: int,
+                 given: Callable[[Job], Kernel | None]):
+        self.jobs, self.env, self.lookahead, self.given = jobs, env, lookahead, given
+        self.started: dict[int, Kernel | None] = {}
+        self.lock = threading.Lock()
+
+    def _start(self, index: int) -> None:
+        if index < len(self.jobs) and index not in self.started:
+            job = self.jobs[index]
+            self.started[index] = self.given(job) or start_kernel(job, self.env)
+
+    def start_all(self) -> None:
+        with self.lock:
+            for index in range(len(self.jobs)):
+                self._start(index)
+
+    def take(self, index: int) -> Kernel | None:
+        with self.lock:
+            for ahead in range(index, index + self.lookahead + 1):
+                self._start(ahead)
+            return self.started.pop(index)
+
+    def close(self) -> None:
+        """Stop the kernels started for jobs that never ran (an interrupted build)."""
+        with self.lock:
+            left, self.started = list(self.started.values()), {}
+        for kernel in left:
+            if kernel is not None:
+                kernel.close()
+
+
 def run_jobs(jobs: list[Job], timeout: int = DEFAULT_TIMEOUT, workers: int | None = None,
              progress=lambda msg: None, total: int | None = None,
-             max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> list[tuple[Job, Execution]]:
-    """(job, Execution) for every job, in the order given."""
+             max_output_mb: float = DEFAULT_MAX_OUTPUT_MB,
+             before_alone: Callable[[], None] = lambda: None,
+             kernels: Callable[[Job, dict], Kernel | None] = lambda job, env: None,
+             ) -> list[tuple[Job, Execution]]:
+    """(job, Execution) for every job, in the order given.  ``before_alone`` is called once
+    the shared decks are done and before the exclusive ones run (the build waits there for
+    its diagrams: nothing else may run beside a timing deck).  ``kernels(job, env)`` may hand
+    over a kernel already warm for that job and environment (`deckkit preview` keeps one for
+    the deck being edited); None starts one as usual."""
     workers = max(1, workers or os.cpu_count() or 1)
     total = total or len(jobs)
     shared = [j for j in jobs if not j.exclusive]
     alone = [j for j in jobs if j.exclusive]
     env = SINGLE_THREAD if workers > 1 and len(shared) > 1 else {}
+    # the timing decks' kernels start first: ready, imports done, by the time their turn comes
+    ahead_alone = _Ahead(alone, {}, len(alone), lambda job: kernels(job, {}))
+    ahead_shared = _Ahead(shared, env, workers, lambda job: kernels(job, env))
 
-    def run(job: Job, env):
+    def run(job: Job, kernel: Kernel | None, env: dict):
         note = " (alone, all threads)" if job.exclusive and len(jobs) > 1 else ""
         progress(f"[{job.number or jobs.index(job) + 1}/{total}] {job.name}: executing{note}")
         return job, execute_notebook(job.nb, job.display, job.cwd, timeout, env=env,
-                                     max_output_mb=max_output_mb)
+                                     max_output_mb=max_output_mb, kernel=kernel)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        runs = list(pool.map(lambda j: run(j, env), shared))
-    runs += [run(job, {}) for job in alone]
+    try:
+        ahead_alone.start_all()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            runs = list(pool.map(lambda i: run(shared[i], ahead_shared.take(i), env),
+                                 range(len(shared))))
+        before_alone()
+        for kernel in ahead_alone.started.values():
+            if kernel is not None:
+                kernel.ready()  # no import may still run beside the first timing cell
+        runs += [run(job, ahead_alone.take(i), {}) for i, job in enumerate(alone)]
+    finally:
+        ahead_shared.close()
+        ahead_alone.close()
     order = {id(j): i for i, j in enumerate(jobs)}
     return sorted(runs, key=lambda r: order[id(r[0])])
