@@ -124,3 +124,81 @@ def test_rehearsing_in_preview_records_seconds_per_slide_for_the_run_sheet(previ
     assert 1.3 <= rehearsed["intro"] <= 5 and 0.6 <= rehearsed["more"] <= 5, rehearsed
     text = as_text(run_sheet(project.resolve(), load_timings(project.build), rehearsed))
     assert re.search(r"intro\s+1 min\s+rehearsed \d+ s \(−\d+ s\)", text), text
+
+
+def test_the_speaker_view_follows_the_page_across_a_reload_and_counts_no_time(previewing,
+                                                                            browser):
+    """S opens the speaker view; a save reloads the page; the speaker view reconnects (reveal's
+    heartbeat) and follows the next slide; its slide previews record no rehearsal time."""
+    p, project, said = previewing
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    opened = time.perf_counter()  # the page counts from its load; nothing counts before this
+    page.goto(p.url + "#/1")
+    page.wait_for_selector("body[data-deckkit-ready]")
+    with context.expect_page() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    shown = ("() => { const f = document.querySelector('#current-slide iframe');"
+             " const r = f && f.contentWindow.Reveal;"
+             " return r && r.isReady && r.isReady() && r.getIndices().h; }")
+    speaker.wait_for_function(shown.replace("getIndices().h", "getIndices().h === 1"))
+    edit(project.decks_dir / "B_agenda.ipynb",
+         lambda nb: setattr(nb.cells[-1], "source", "## More, edited"))
+    page.wait_for_function("document.body.dataset.deckkitReady && "
+                           "document.body.innerText.includes('edited')", timeout=30_000)
+    page.evaluate("Reveal.slide(2)")
+    speaker.wait_for_function(shown.replace("getIndices().h", "getIndices().h === 2"),
+                              timeout=10_000)
+    assert "edited" in speaker.frame_locator("#current-slide iframe").locator(
+        "section.present:not(.stack)").inner_text()
+    for frame in [page.main_frame, *speaker.frames]:  # every page that counts reports now
+        frame.evaluate("window.deckkitRehearsalFlush && window.deckkitRehearsalFlush()")
+    deadline = time.time() + 10
+    while time.time() < deadline and "more" not in p.state.rehearsed:
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - opened
+    time.sleep(1)  # a report still on its way
+    context.close()
+    assert sum(p.state.rehearsed.values()) <= elapsed + 0.5, (p.state.rehearsed, elapsed)
+
+
+def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_path):
+    """Section A previewed: after each build a kernel waits for A with its imports done; the
+    next code edit runs in it (no kernel started then), and a fresh one is kept for the next."""
+    import os
+
+    from deckkit.execution import parallel
+
+    decks = good_decks()
+    decks["A_hero.ipynb"].cells[1].source = "import os, json\nprint(os.getpid())"
+    project = Project(write_project(tmp_path, decks))
+    p = Preview(project, "A", 0, say=lambda m: None)
+    started_by_build = []
+    real_start = parallel.start_kernel
+
+    def counted(job, env):
+        kernel = real_start(job, env)
+        if kernel is not None:
+            started_by_build.append(job.name)
+        return kernel
+
+    parallel.start_kernel = counted
+    try:
+        assert p.rebuild("first build: ")
+        assert started_by_build == ["A_hero"] and p.warm is not None and p.warm.deck == "A_hero"
+        warm = p.warm.kernel
+        assert warm.ready(60)
+        warm_pid = warm._client.km.provisioner.process.pid
+        edit(project.decks_dir / "A_hero.ipynb",
+             lambda nb: setattr(nb.cells[1], "source", "import os, json\nprint(os.getpid(), 1)"))
+        assert p.rebuild("saved A_hero.ipynb: ")
+        assert started_by_build == ["A_hero"]  # the edit started no kernel of its own
+        page = (project.build.html_dir() / "A_hero.slides.html").read_text()
+        assert f"{warm_pid} 1" in page  # the cell ran in the warm kernel
+        assert p.warm is not None and p.warm.kernel is not warm  # a fresh one for the next
+        assert os.getpid() != warm_pid
+    finally:
+        parallel.start_kernel = real_start
+        p.stop()
+    assert p.warm is None

@@ -57,13 +57,15 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
                   use_cache: bool = True, progress=lambda msg: None,
                   audience: str = "presenter", layout: BuildLayout | None = None,
                   max_output_mb: float = DEFAULT_MAX_OUTPUT_MB,
-                  theme: str = "default", session_page: bool = True) -> BuildResult:
+                  theme: str = "default", session_page: bool = True,
+                  kernels=None) -> BuildResult:
     """``audience="student"`` writes build/share/html/: no speaker notes, no solution or
     instructor slides, no run sheet — from the same (cached) executions.  ``layout`` overrides
     where outputs go (the share command builds its package aside).  ``theme``: one of
     export.THEMES (the high-contrast variant for a bright room or a low-vision reader).
     ``session_page=False`` leaves the session deck as it is (`deckkit preview C` shows deck C
-    only, and the session page costs more to export than the deck that changed)."""
+    only, and the session page costs more to export than the deck that changed).  ``kernels``:
+    see execution.parallel.run_jobs (preview hands over a kernel kept warm)."""
     export.theme_styles(theme)  # an unknown theme fails before anything runs
     result = BuildResult()
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
@@ -77,14 +79,15 @@ def build_project(project: Project, timeout: int = DEFAULT_TIMEOUT, workers: int
     try:
         result.findings += _build_pages(project, prepared, diagrams, result, timeout, workers,
                                         use_cache, progress, audience, layout, max_output_mb,
-                                        theme, session_page)
+                                        theme, session_page, kernels)
     finally:
         diagrams.stop()  # an interrupted or failed build leaves no thread drawing
     return result
 
 
 def _build_pages(project, prepared, diagrams, result, timeout, workers, use_cache, progress,
-                 audience, layout, max_output_mb, theme, session_page) -> list[Finding]:
+                 audience, layout, max_output_mb, theme, session_page,
+                 kernels) -> list[Finding]:
     """Execute, finish and export every deck once the diagrams are drawn; returns the
     diagrams' findings (a broken diagram stops the build before any page is written)."""
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
@@ -99,7 +102,7 @@ def _build_pages(project, prepared, diagrams, result, timeout, workers, use_cach
 
     records = prepared.resolved.records
     keys = _execute(project, records, prepared.notebooks, timeout, workers, use_cache, result,
-                    progress, max_output_mb, diagrams.join)
+                    progress, max_output_mb, diagrams.join, kernels)
     drawn = diagrams.join()
     if not is_ok(drawn):
         return drawn
@@ -166,7 +169,7 @@ def _export_session(layout, title, parts, keys, audience, stamps, result, progre
 
 def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeout, workers,
              use_cache, result: BuildResult, progress, max_output_mb,
-             before_alone=lambda: None) -> dict[str, str]:
+             before_alone=lambda: None, kernels=None) -> dict[str, str]:
     """Fill each deck's working notebook with its outputs, from the cache where possible, the
     rest run in parallel (execution/parallel.py).  Returns the execution key of every deck
     that has its outputs."""
@@ -189,7 +192,8 @@ def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeo
             jobs.append(Job(record.name, record.display, nb, record.deck.path.parent,
                             record.exclusive, number))
     for job, execution in run_jobs(jobs, timeout, workers, progress, total=len(records),
-                                   max_output_mb=max_output_mb, before_alone=before_alone):
+                                   max_output_mb=max_output_mb, before_alone=before_alone,
+                                   kernels=kernels or (lambda job, env: None)):
         result.findings += execution.findings
         if execution.ok:
             cache.store(job.name, keys[job.name], execution.nb)

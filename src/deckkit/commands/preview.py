@@ -4,8 +4,9 @@ and reload the open page on the slide it was showing (reveal.js keeps it in the 
 
 A save that breaks a deck shows the findings (deck, cell, fix) over the page and in the
 terminal; the last good pages stay in place, because a build with findings exports nothing.
-Ctrl-C, SIGTERM and SIGHUP stop the watcher and the server; the kernels a build starts end with
-that build."""
+A kernel is kept warm (started, the deck's imports done) for the deck being edited, so a code
+edit costs its cells' time, not a kernel start.  Ctrl-C, SIGTERM and SIGHUP stop the watcher,
+the server and that kernel; the kernels a build starts end with that build."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import DeckError
+from ..execution.kernel import Kernel, imported_modules, needs_kernel
 from ..model.project import Project
 from ..output.layout import write_atomic
 from .build import build_project
@@ -54,7 +56,10 @@ CLIENT = r"""<script>
   listen();
 
   // Rehearsal timings: seconds on each slide (by its key) while this page is visible, sent to
-  // the preview server every few seconds and when the page goes away (a reload included).
+  // the preview server every few seconds and when the page goes away (a reload included).  The
+  // speaker view's slide previews load this page as "receivers": they reload with it (above)
+  // but record nothing, or each second would count two or three times.
+  if (/(^|[?&])receiver/i.test(location.search)) { return; }
   var spent = {}, key = null, since = Date.now();
   function currentKey() {
     var slide = window.Reveal && Reveal.getCurrentSlide && Reveal.getCurrentSlide();
@@ -221,6 +226,13 @@ class _Handler(SimpleHTTPRequestHandler):
         self.wfile.flush()
 
 
+@dataclass
+class WarmKernel:
+    deck: str       # the deck it was started for (its imports are done)
+    env: dict
+    kernel: Kernel
+
+
 def watched(project: Project) -> list[Path]:
     """What a save in means a rebuild: the decks (and session.toml, facts.toml), the notes, the
     figures."""
@@ -254,6 +266,8 @@ class Preview:
                             fix="pass another --port, or 0 for any free one") from None
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.section_deck = None if self.whole_session else session_page
+        self.warm: WarmKernel | None = None
 
     @property
     def url(self) -> str:
@@ -262,13 +276,16 @@ class Preview:
     def rebuild(self, reason: str = "") -> bool:
         """Build; True when it built without findings (the page then reloads)."""
         start = time.perf_counter()
+        asked: list = []
         try:
             result = self._build(self.project, progress=lambda m: None,
-                                 session_page=self.whole_session)
+                                 session_page=self.whole_session,
+                                 kernels=lambda job, env: self._warm_kernel(job, env, asked))
             problems = [str(f) for f in result.findings if f.severity == "error"]
             warnings = [str(f) for f in result.findings if f.severity != "error"]
         except DeckError as exc:
             problems, warnings = [str(exc)], []
+        self._keep_warm(asked)
         for line in problems + warnings:
             self.say(line)
         took = time.perf_counter() - start
@@ -280,6 +297,33 @@ class Preview:
         self.say(f"{reason}built in {took:.1f} s; reloading the page")
         self.state.built()
         return True
+
+    def _warm_kernel(self, job, env: dict, asked: list):
+        """The build asks for ``job``'s kernel: the warm one when it was kept for this deck."""
+        asked.append(job)
+        warm = self.warm
+        if warm is not None and warm.deck == job.name and warm.env == env:
+            self.warm = None
+            return warm.kernel
+        return None
+
+    def _keep_warm(self, asked: list) -> None:
+        """Keep a kernel started (imports done) for the deck being edited: the section's deck,
+        or the one deck this save re-executed, so the next code edit pays only its cells."""
+        deck = self.section_deck or (asked[0].name if len(asked) == 1 else None)
+        if deck is None or (self.warm is not None and self.warm.deck == deck):
+            return
+        record = next((r for r in self.project.resolve().records if r.name == deck), None)
+        if record is None or not needs_kernel(record.nb):
+            return
+        self.close_warm()
+        self.warm = WarmKernel(deck, {}, Kernel(record.deck.path.parent, {},
+                                               imported_modules(record.nb)))
+
+    def close_warm(self) -> None:
+        warm, self.warm = self.warm, None
+        if warm is not None:
+            warm.kernel.close()
 
     def watch(self) -> None:
         from watchfiles import watch
@@ -295,8 +339,10 @@ class Preview:
 
     def stop(self) -> None:
         self.stop_event.set()
+        self.close_warm()
         self.state.close()
-        self.server.shutdown()
+        if self.thread.is_alive():  # shutdown() waits for serve_forever: only once it runs
+            self.server.shutdown()
         self.server.server_close()
 
 
