@@ -16,3 +16,20 @@ def test_the_reading_plugins_ship_offline():
     for plugin in ("notes", "search", "zoom"):
         path = sources[f"reveal/plugin/{plugin}/{plugin}.js"]
         assert path.stat().st_size > 1000 and b"Reveal" in path.read_bytes()[:20000]
+
+
+def test_only_a_page_with_maths_loads_mathjax():
+    """MathJax is the slowest part of opening a page: a deck without maths does not load it;
+    one with maths in its markdown, or in a LaTeX output, does."""
+    from deckkit.output.export import slides_html
+    from helper import code, make_nb, md
+
+    plain = make_nb("B", [md("# Agenda\n\nCosts $5, no maths.", "slide", key="plan")])
+    assert "MathJax.js" not in slides_html(plain, "B")
+    for maths in (md("# C\n\nsoftmax: $p_i = e^{z_i} / \\sum_j e^{z_j}$", "slide", key="c"),
+                  md("# C\n\n\\[ \\sigma(x) \\]", "slide", key="c")):
+        assert "assets/mathjax/MathJax.js" in slides_html(make_nb("C", [maths]), "C")
+    nb = make_nb("C", [md("# C", "slide", key="t"), code("show()", "slide", key="l")])
+    nb.cells[1].outputs = [{"output_type": "display_data", "metadata": {},
+                            "data": {"text/latex": "$x^2$", "text/plain": "x^2"}}]
+    assert "MathJax.js" in slides_html(nb, "C")

@@ -3,9 +3,12 @@ installed packages into build/html/assets, swapped in as a whole folder)."""
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from nbconvert import SlidesExporter
@@ -104,6 +107,38 @@ def slides_html(nb, title: str, total_seconds: float = 0, theme: str = "default"
     """The reveal.js page for one (executed) notebook, through deckkit's template.
     ``total_seconds`` becomes reveal.js's totalTime: the speaker view's pacing line."""
     theme_css, extra_css = theme_styles(theme)
+    reveal = dict(REVEAL, totalTime=round(total_seconds)) if total_seconds else REVEAL
+    resources = {"deckkit": {"title": title, "reveal": reveal, "theme": theme,
+                             "theme_css": theme_css, "extra_css": extra_css,
+                             "maths": has_maths(nb)}}
+    with _EXPORTING:
+        body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+_EXPORTING = threading.Lock()
+# What MathJax's tex2jax would typeset (generously: a false alarm only loads MathJax)
+MATHS = re.compile(r"\$[^$\n]+\$|\$\$|\\\(|\\\[|\\begin\{")
+
+
+def has_maths(nb) -> bool:
+    """Whether a page needs MathJax: maths in a markdown cell, a LaTeX or HTML output with
+    maths.  A page without any loads no MathJax (it is the slowest part of opening a page:
+    about 0.8 s here for deck C's eleven formulas)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and MATHS.search(cell.source):
+            return True
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if "text/latex" in data or MATHS.search(str(data.get("text/html", ""))):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter() -> SlidesExporter:
+    """One exporter per process: its Jinja templates are compiled once (a quarter of a
+    second a page otherwise, which `deckkit preview` paid on every save)."""
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
@@ -115,8 +150,4 @@ def slides_html(nb, title: str, total_seconds: float = 0, theme: str = "default"
     exporter.exclude_output_prompt = True
     exporter.exclude_anchor_links = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
-    reveal = dict(REVEAL, totalTime=round(total_seconds)) if total_seconds else REVEAL
-    resources = {"deckkit": {"title": title, "reveal": reveal, "theme": theme,
-                             "theme_css": theme_css, "extra_css": extra_css}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return exporter
