@@ -131,21 +131,26 @@ def test_a_kernel_started_ahead_and_never_used_is_stopped_by_close(tmp_path):
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
-def test_the_timing_decks_kernels_are_ready_before_they_run_and_run_after_the_others(tmp_path):
+def test_a_timing_deck_runs_after_the_others_with_its_set_up_done_ahead(tmp_path):
+    """F (exclusive) gets its kernel first; its hidden set-up cell runs while C runs, its demo
+    cell only after C is done and the build said it is quiet; outputs and counts as usual."""
     from deckkit.execution import parallel
+    from deckkit.execution.kernel import setup_cells
 
     made = []
     real = parallel.Kernel
 
-    def recording(cwd, env=None, preload=()):
+    def recording(cwd, env=None, preload=(), **kwargs):
         made.append(preload)
-        return real(cwd, env, preload)
+        return real(cwd, env, preload, **kwargs)
 
     stamp = "import time\nprint(time.time())"
-    jobs = [parallel.Job("F_t", "decks/F_t.ipynb", make_nb("F", [md("# F", "slide"), code(
-        "import json\n" + stamp)]), tmp_path, exclusive=True),
-            parallel.Job("C_t", "decks/C_t.ipynb", make_nb("C", [md("# C", "slide"), code(
-                "import csv\n" + stamp)]), tmp_path)]
+    f = make_nb("F", [md("# F", "slide"), code("import json\n" + stamp, tags=["remove-cell"]),
+                      md("## demo", "slide"), code(stamp)])
+    c = make_nb("C", [md("# C", "slide"), code("import csv, time\ntime.sleep(1.5)\n" + stamp)])
+    assert setup_cells(f) == (1,) and setup_cells(c) == ()
+    jobs = [parallel.Job("F_t", "decks/F_t.ipynb", f, tmp_path, exclusive=True),
+            parallel.Job("C_t", "decks/C_t.ipynb", c, tmp_path)]
     order = []
     orig, parallel.Kernel = parallel.Kernel, recording
     try:
@@ -153,7 +158,24 @@ def test_the_timing_decks_kernels_are_ready_before_they_run_and_run_after_the_ot
     finally:
         parallel.Kernel = orig
     assert [job.name for job, _ in runs] == ["F_t", "C_t"]  # in the order given
-    assert all(e.ok for _, e in runs)
-    times = {job.name: float(e.nb.cells[1].outputs[0]["text"]) for job, e in runs}
-    assert times["C_t"] < times["F_t"] and order == ["quiet"]
+    assert all(e.ok for _, e in runs), [e.findings for _, e in runs]
+    out = {job.name: e.nb for job, e in runs}
+    setup_at, demo_at = (float(out["F_t"].cells[i].outputs[0]["text"]) for i in (1, 3))
+    c_at = float(out["C_t"].cells[1].outputs[0]["text"])
+    assert setup_at < c_at < demo_at and order == ["quiet"]
+    assert [out["F_t"].cells[i].execution_count for i in (1, 3)] == [1, 2]
+    assert "tags" in out["F_t"].cells[1].metadata and out["F_t"].cells[1].metadata.tags == [
+        "remove-cell"]  # nothing of the run ahead is left on the cell
     assert made[0] == ("json", "time")  # the timing deck's kernel was asked for first
+
+
+def test_a_set_up_cell_that_fails_ahead_is_reported_with_its_cell(tmp_path):
+    from deckkit.execution.kernel import Kernel, setup_cells
+
+    nb = make_nb("F", [md("# F", "slide"), code("1 / 0", tags=["remove-cell"]),
+                       code("print('demo')")])
+    kernel = Kernel(tmp_path, nb=nb, setup=setup_cells(nb))
+    result = execute_notebook(nb, "decks/F_t.ipynb", tmp_path, 30, kernel=kernel)
+    [finding] = result.findings
+    assert finding.cell == 1 and "ZeroDivisionError" in finding.message
+    assert result.nb.cells[2].outputs == []  # the deck stopped there, as in Jupyter

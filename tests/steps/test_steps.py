@@ -125,6 +125,29 @@ def test_a_diagram_that_takes_too_long_is_stopped_and_reported(resolved, monkeyp
     assert findings == []
 
 
+def test_a_diagram_kept_waiting_for_a_core_is_not_taken_for_one_too_slow(resolved,
+                                                                         monkeypatch):
+    """The time limit counts the renderer's CPU time: a build draws beside running decks, and
+    a renderer that gets no core for a while (here: stopped for 2.5 s) is not a broken diagram."""
+    import os
+    import signal
+    import threading
+
+    from deckkit.steps import mermaid
+
+    ctx = ctx_for(resolved, "B")
+    nb = copy.deepcopy(ctx.record.nb)
+    nb.cells[3].source = "```mermaid\nflowchart LR\n  P --> Q\n```"
+    mermaid.render_diagrams(copy.deepcopy(nb), ctx)  # the renderer is up
+    nb.cells[3].source = "```mermaid\nflowchart LR\n  R --> S\n```"
+    pid = mermaid._WORKER.proc.pid
+    monkeypatch.setattr(mermaid, "RENDER_TIMEOUT", 1.0)
+    os.kill(pid, signal.SIGSTOP)
+    threading.Timer(2.5, os.kill, (pid, signal.SIGCONT)).start()
+    out, findings = mermaid.render_diagrams(nb, ctx)
+    assert findings == [] and "data:image/svg+xml" in out.cells[3].source
+
+
 def test_a_diagrams_alt_text_reads_its_arrows_in_words_without_markup():
     from deckkit.steps.mermaid import _alt_text
 

@@ -6,6 +6,7 @@ what the build executes and exports, so no deck is read, checked or rendered twi
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,42 +59,59 @@ def prepare(project: Project, trace: Trace | None = None, progress=None,
 
 
 class Diagrams:
-    """Every deck's Mermaid diagrams drawn in a thread of their own (mermaid.js is CPU work,
-    seconds per diagram on a cold cache) while the decks' code runs; join() waits and returns
-    what was found, or raises what stopped it (no mermaidx)."""
+    """Every deck's Mermaid diagrams drawn while the decks' code runs (mermaid.js is CPU work,
+    seconds per diagram on a cold cache): the decks dealt out to one thread per core, each
+    with its own renderer process.  join() waits and returns what was found (in deck order),
+    or raises what stopped it (no mermaidx)."""
 
     def __init__(self, project: Project, prepared: Prepared, trace: Trace | None = None,
-                 progress=None):
-        self.findings: list[Finding] = []
-        self._error: BaseException | None = None
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._draw, name="deckkit-diagrams", daemon=True,
-                                        args=(project, prepared, trace, progress))
-        self._thread.start()
+                 progress=None, threads: int | None = None):
+        from ..steps.mermaid import diagram_sources
 
-    def _draw(self, project, prepared, trace, progress) -> None:
+        records = prepared.resolved.records
+        drawn = [r for r in records if diagram_sources(prepared.notebooks[r.name])]
+        plain = [r for r in records if r not in drawn]  # the step is still theirs, and quick
+        self._found: dict[str, list[Finding]] = {}
+        self._errors: list[BaseException] = []
+        self._stopped = threading.Event()
+        count = max(1, min(threads or os.cpu_count() or 1, 2, len(drawn)))
+        self._threads = [threading.Thread(
+            target=self._draw, name=f"deckkit-diagrams-{n}", daemon=True,
+            args=(n, drawn[n::count] + (plain if n == 0 else []), project, prepared, trace,
+                  progress))
+            for n in range(count)]
+        for thread in self._threads:
+            thread.start()
+        self._order = [r.name for r in records]
+
+    def _draw(self, number, records, project, prepared, trace, progress) -> None:
+        from ..steps.mermaid import worker
+
         try:
-            for record in prepared.resolved.records:
+            for record in records:
                 if self._stopped.is_set():
                     return
                 ctx = DeckContext(record, prepared.resolved.session,
-                                  diagram_cache=project.build.mermaid_cache, progress=progress)
-                _, found = run_steps(prepared.notebooks[record.name], ctx, (render_diagrams,),
-                                     copy_first=False, trace=trace)
-                self.findings += found
+                                  diagram_cache=project.build.mermaid_cache, progress=progress,
+                                  renderer=worker(number))
+                _, self._found[record.name] = run_steps(
+                    prepared.notebooks[record.name], ctx, (render_diagrams,), copy_first=False,
+                    trace=trace)
         except BaseException as exc:  # noqa: BLE001 (raised again by join)
-            self._error = exc
+            self._errors.append(exc)
 
     def stop(self) -> None:
-        """Draw no further deck's diagrams, and wait for the one being drawn."""
+        """Draw no further deck's diagrams, and wait for the ones being drawn."""
         self._stopped.set()
-        self._thread.join()
+        for thread in self._threads:
+            thread.join()
 
     def join(self) -> list[Finding]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self.findings
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            raise self._errors[0]
+        return [f for name in self._order for f in self._found.get(name, [])]
 
 
 def _facts(project: Project, resolved: Resolved, findings: list[Finding]):

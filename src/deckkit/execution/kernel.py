@@ -66,6 +66,22 @@ def imported_modules(nb) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def setup_cells(nb) -> tuple[int, ...]:
+    """The indices of a deck's set-up cells: the hidden (``remove-cell``) code cells before its
+    first shown code cell — imports and warm-ups such as ``prepare()``, no timing — which a
+    kernel started ahead runs while it waits, so a timing deck's turn starts at its demos."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "remove-cell" not in tags or "raises-exception" in tags:
+            break
+        if "skip-execution" not in tags:
+            found.append(index)
+    return tuple(found)
+
+
 # Run silently in a kernel started ahead (no output, no history, execution counts untouched):
 # a module that fails to import here fails again in the deck's own cell, which reports it.  A
 # module may name in PRELOAD_MODULES what its functions import lazily (deckkit.demos does).
@@ -92,9 +108,14 @@ class Kernel:
     close() stops one that was never used."""
 
     def __init__(self, cwd: Path, env: dict | None = None, preload: tuple[str, ...] = (),
-                 kernel_name: str = "python3"):
+                 kernel_name: str = "python3", nb=None, setup: tuple[int, ...] = (),
+                 timeout: int = DEFAULT_TIMEOUT):
+        """``nb`` and ``setup``: the deck this kernel is for and the indices of its set-up
+        cells (setup_cells), run ahead too; run() must then be given that same notebook."""
         self.cwd, self.env, self.preload, self.kernel_name = cwd, dict(env or {}), preload, \
             kernel_name
+        self.nb, self.setup, self.timeout = nb, tuple(setup) if nb is not None else (), timeout
+        self._setup_error: BaseException | None = None
         self.started_s: float | None = None  # how long the start and the imports took
         self._ready = threading.Event()
         self._jobs: queue.Queue = queue.Queue(maxsize=1)
@@ -114,6 +135,8 @@ class Kernel:
         """Execute every code cell of ``nb`` in place in this kernel, then shut it down."""
         if self._used:
             raise RuntimeError("a Kernel runs one deck; start another")
+        if self.setup and nb is not self.nb:
+            raise RuntimeError("this kernel ran another notebook's set-up cells")
         self._used = True
         self._jobs.put((nb, display, timeout, max_output_mb))
         self._done.wait()
@@ -135,7 +158,7 @@ class Kernel:
         self._current: dict = {"index": None}
         client = self._client = CappedClient(
             nbformat.v4.new_notebook(), kernel_name=self.kernel_name, record_timing=True,
-            timeout=DEFAULT_TIMEOUT,  # for the imports ahead; run() sets the deck's own
+            timeout=self.timeout,  # for what runs ahead; run() sets the deck's own
             resources={"metadata": {"path": str(self.cwd)}},
             on_cell_start=lambda cell_index, **_: self._current.update(index=cell_index),
             on_notebook_start=lambda **_: self._sweeper.watch(client),
@@ -180,16 +203,38 @@ class Kernel:
                 await client.async_wait_for_reply(msg_id)
             except Exception:  # noqa: BLE001 (the deck's run finds a dead kernel and says so)
                 pass
+        if self.setup:
+            client.nb = self.nb
+            try:
+                for index in self.setup:
+                    await client.async_execute_cell(self.nb.cells[index], index)
+            except Exception as exc:  # noqa: BLE001 (reported by run(), with the cell)
+                self._setup_error = exc
 
     def _execute(self, loop, client, nb, display, timeout, max_output_mb) -> Execution:
         client.nb, client.timeout = nb, timeout
         client.max_output_bytes = int(max_output_mb * 1e6)
         started = time.perf_counter()
         finding = None
+        ran_ahead = [nb.cells[i] for i in self.setup
+                     if "skip-execution" not in nb.cells[i].metadata.get("tags", [])]
         try:
             try:
-                loop.run_until_complete(client.async_execute(cleanup_kc=True))
+                if self._setup_error is not None:
+                    raise self._setup_error
+                client.ran_ahead = len(ran_ahead)
+                for cell in ran_ahead:  # their outputs are in place: not run a second time
+                    cell.metadata.setdefault("tags", []).append("skip-execution")
+                try:
+                    loop.run_until_complete(client.async_execute(cleanup_kc=True))
+                finally:
+                    for cell in ran_ahead:
+                        cell.metadata["tags"].remove("skip-execution")
+                        if not cell.metadata["tags"]:
+                            del cell.metadata["tags"]
             finally:
+                if self._setup_error is not None:
+                    loop.run_until_complete(client._async_cleanup_kernel())
                 stray = self._sweeper.sweep()
         except CellTimeoutError:
             finding = _cell_finding(nb, display, self._current["index"], "timeout",
@@ -247,6 +292,11 @@ class CappedClient(NotebookClient):
     that prints hundreds of megabytes costs neither the memory nor the page."""
 
     max_output_bytes = int(DEFAULT_MAX_OUTPUT_MB * 1e6)
+    ran_ahead = 0   # set-up cells already run: the deck's execution counts go on from there
+
+    def reset_execution_trackers(self) -> None:
+        super().reset_execution_trackers()
+        self.code_cells_executed = self.ran_ahead
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

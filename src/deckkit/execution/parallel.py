@@ -4,8 +4,8 @@ demos) run alone afterwards with every thread, so the numbers they show are not 
 
 Kernels are started ahead of each deck's turn (execution/kernel.py's Kernel), with the modules
 the deck imports already imported: the next shared decks' while the current ones run, and the
-exclusive decks' while the shared ones run, so a timing deck never waits for its own start-up
-and nothing starts beside it while it runs."""
+exclusive decks' while the shared ones run — with their hidden set-up cells run too — so a
+timing deck never waits for its own start-up and nothing starts beside it while it runs."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .kernel import (
     execute_notebook,
     imported_modules,
     needs_kernel,
+    setup_cells,
 )
 
 SINGLE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -40,11 +41,15 @@ class Job:
     number: int = 0     # for progress: "[3/12]"
 
 
-def start_kernel(job: Job, env: dict) -> Kernel | None:
-    """A kernel for ``job``, starting now; None for a deck with nothing to run."""
+def start_kernel(job: Job, env: dict, timeout: int = DEFAULT_TIMEOUT) -> Kernel | None:
+    """A kernel for ``job``, starting now; None for a deck with nothing to run.  A timing
+    deck's kernel also runs the deck's set-up cells while it waits for its turn."""
     if not needs_kernel(job.nb):
         return None
-    return Kernel(job.cwd, env, imported_modules(job.nb))
+    if job.exclusive:
+        return Kernel(job.cwd, env, imported_modules(job.nb), nb=job.nb,
+                      setup=setup_cells(job.nb), timeout=timeout)
+    return Kernel(job.cwd, env, imported_modules(job.nb), timeout=timeout)
 
 
 class _Ahead:
@@ -52,15 +57,16 @@ class _Ahead:
     takes its own: at most ``lookahead`` kernels wait beside the ones running."""
 
     def __init__(self, jobs: list[Job], env: dict, lookahead: int,
-                 given: Callable[[Job], Kernel | None]):
+                 given: Callable[[Job], Kernel | None], timeout: int = DEFAULT_TIMEOUT):
         self.jobs, self.env, self.lookahead, self.given = jobs, env, lookahead, given
+        self.timeout = timeout
         self.started: dict[int, Kernel | None] = {}
         self.lock = threading.Lock()
 
     def _start(self, index: int) -> None:
         if index < len(self.jobs) and index not in self.started:
             job = self.jobs[index]
-            self.started[index] = self.given(job) or start_kernel(job, self.env)
+            self.started[index] = self.given(job) or start_kernel(job, self.env, self.timeout)
 
     def start_all(self) -> None:
         with self.lock:
@@ -99,8 +105,8 @@ def run_jobs(jobs: list[Job], timeout: int = DEFAULT_TIMEOUT, workers: int | Non
     alone = [j for j in jobs if j.exclusive]
     env = SINGLE_THREAD if workers > 1 and len(shared) > 1 else {}
     # the timing decks' kernels start first: ready, imports done, by the time their turn comes
-    ahead_alone = _Ahead(alone, {}, len(alone), lambda job: kernels(job, {}))
-    ahead_shared = _Ahead(shared, env, workers, lambda job: kernels(job, env))
+    ahead_alone = _Ahead(alone, {}, len(alone), lambda job: kernels(job, {}), timeout)
+    ahead_shared = _Ahead(shared, env, workers, lambda job: kernels(job, env), timeout)
 
     def run(job: Job, kernel: Kernel | None, env: dict):
         note = " (alone, all threads)" if job.exclusive and len(jobs) > 1 else ""

@@ -36,6 +36,7 @@ class DeckContext:
     audience: str = "presenter"          # "presenter" (notes attached) or "student"
     diagram_cache: Path | None = None    # where rendered Mermaid SVGs are kept
     progress: Callable[[str], None] | None = None   # for steps that may take a while
+    renderer: object | None = None       # the Mermaid renderer process to draw with (default one)
 
     @property
     def display(self) -> str:

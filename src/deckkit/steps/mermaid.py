@@ -22,6 +22,7 @@ import select
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from ..errors import DeckError, Finding
@@ -57,8 +58,7 @@ class _Worker:
                                              stderr=subprocess.DEVNULL, text=True)
             self.proc.stdin.write(json.dumps({"source": source, "config": CONFIG}) + "\n")
             self.proc.stdin.flush()
-            ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-            if not ready:
+            if not self._wait(timeout):
                 self.stop()
                 raise DiagramError(f"took longer than {timeout:g} s to draw; split it into "
                                    "smaller diagrams")
@@ -71,6 +71,29 @@ class _Worker:
                 raise DiagramError(reply["error"])
             return reply["svg"]
 
+    def _wait(self, timeout: float) -> bool:
+        """Wait for the reply while the renderer has spent less than ``timeout`` seconds of
+        CPU on it: a build draws diagrams beside running decks, and a diagram kept waiting
+        for a core is not a diagram too big to draw (wall time is capped at 4× as well)."""
+        import psutil
+
+        try:
+            process = psutil.Process(self.proc.pid)
+            spent = sum(process.cpu_times()[:2])
+        except psutil.Error:
+            process = None
+        deadline = time.monotonic() + 4 * timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], min(1.0, timeout))
+            if ready:
+                return True
+            try:
+                if process is None or sum(process.cpu_times()[:2]) - spent > timeout:
+                    return False
+            except psutil.Error:
+                return True  # it ended: readline() says so
+        return False
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
@@ -79,10 +102,19 @@ class _Worker:
 
 
 _WORKER = _Worker()
+_WORKERS: list[_Worker] = [_WORKER]
+
+
+def worker(number: int) -> _Worker:
+    """Renderer process ``number`` (0 is the one render_svg uses by default): a build draws
+    with one per core."""
+    while len(_WORKERS) <= number:
+        _WORKERS.append(_Worker())
+    return _WORKERS[number]
 
 
 def render_svg(source: str, cache_dir: Path | None = None, timeout: float | None = None,
-               progress=None) -> str:
+               progress=None, renderer: _Worker | None = None) -> str:
     """SVG text for one diagram; cached by content hash under ``cache_dir``.  Raises
     DiagramError for a diagram that is too big, too slow or broken."""
     try:
@@ -98,7 +130,7 @@ def render_svg(source: str, cache_dir: Path | None = None, timeout: float | None
     if len(source) > MAX_TEXT_SIZE:
         raise DiagramError(f"has {len(source):,} characters, over mermaid's limit of "
                            f"{MAX_TEXT_SIZE:,}; split it into smaller diagrams")
-    svg = _WORKER.render(source, timeout or RENDER_TIMEOUT)
+    svg = (renderer or _WORKER).render(source, timeout or RENDER_TIMEOUT)
     if any(mark in svg for mark in ERROR_MARKS):
         raise DiagramError("mermaid drew its error picture instead (the diagram is too large "
                            "or not valid); check its syntax or split it")
@@ -119,10 +151,11 @@ def diagram_sources(nb) -> list[tuple[int, str]]:
 def render_diagrams(nb, ctx):
     """Step: fences replaced by images (in place), a finding for each broken diagram."""
     report = (lambda m: ctx.progress(f"{ctx.record.name}: {m}")) if ctx.progress else None
-    return render_mermaid(nb, ctx.display, ctx.diagram_cache, report)
+    return render_mermaid(nb, ctx.display, ctx.diagram_cache, report, ctx.renderer)
 
 
-def render_mermaid(nb, display: str, cache_dir: Path | None = None, progress=None):
+def render_mermaid(nb, display: str, cache_dir: Path | None = None, progress=None,
+                   renderer: _Worker | None = None):
     """(``nb`` with fences replaced by images, changed in place; findings for broken diagrams)."""
     findings: list[Finding] = []
     for index, cell in enumerate(nb.cells):
@@ -131,7 +164,8 @@ def render_mermaid(nb, display: str, cache_dir: Path | None = None, progress=Non
 
         def replace(match, index=index, cell=cell):
             try:
-                svg = render_svg(match.group(1), cache_dir, progress=progress)
+                svg = render_svg(match.group(1), cache_dir, progress=progress,
+                                 renderer=renderer)
             except DiagramError as exc:
                 msg = " ".join(str(exc).split())[:200]
                 findings.append(Finding(display, "mermaid", f"Mermaid diagram does not render: "
