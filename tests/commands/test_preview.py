@@ -177,8 +177,8 @@ def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_
     started_by_build = []
     real_start = parallel.start_kernel
 
-    def counted(job, env):
-        kernel = real_start(job, env)
+    def counted(job, env, *args):
+        kernel = real_start(job, env, *args)
         if kernel is not None:
             started_by_build.append(job.name)
         return kernel
