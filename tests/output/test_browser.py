@@ -317,3 +317,20 @@ def test_on_a_phone_a_slide_link_lands_on_its_slide_and_the_body_text_is_readabl
             '.reveal .jp-RenderedMarkdown p, .reveal .jp-RenderedMarkdown li')]
             .map(e => parseFloat(getComputedStyle(e).fontSize) * Reveal.getScale())""")
         assert len(sizes) > 50 and min(sizes) >= 14 and s.blocked == []
+
+
+def test_a_slide_walked_for_its_picture_shows_its_maths_typeset(fixture_build):
+    """walk() (contact sheet, legibility) waits for the maths a slide re-renders when shown:
+    a shot taken at once showed empty space where the formulas go."""
+    with browser.open_deck(fixture_build / "build/html/session.slides.html") as s:
+        page = s.page
+        index = page.evaluate("""() => Reveal.getSlides().findIndex(
+            s => s.querySelector('.MathJax_Display, .MathJax'))""")
+        assert index >= 0
+        list(browser.walk(page, [0]))  # somewhere else first, so the maths slide changes
+        [info] = browser.walk(page, [index])
+        assert not info["broken"]
+        width = page.evaluate("""() => Math.max(...[...Reveal.getCurrentSlide()
+            .querySelectorAll('.MathJax_Display, .MathJax')]
+            .map(m => m.getBoundingClientRect().width))""")
+        assert width > 20

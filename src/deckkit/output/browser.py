@@ -135,5 +135,9 @@ def walk(page, slides=None):
     """Yield show_slide() for every leaf slide (or the given 0-based indices), in order."""
     for i in (range(slide_count(page)) if slides is None else slides):
         info = show_slide(page, i)
+        # a slide shown re-renders its maths (deckkit.js queues it on slidechanged): wait for
+        # MathJax's queue, or the shot shows empty space where the formulas go
+        page.evaluate("() => new Promise(done => window.MathJax && MathJax.Hub"
+                      " ? MathJax.Hub.Queue(() => done(true)) : done(false))")
         page.wait_for_timeout(60)
         yield info
