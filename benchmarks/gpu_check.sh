@@ -5,7 +5,7 @@
 # It needs only what that machine's image holds (torch with CUDA, numpy, matplotlib,
 # threadpoolctl, pytest); deckkit itself is used from src/ without installing it.
 # Results land in $OUT (the device tool brings them back): gpu.txt, cells.json, cells.html,
-# tests.txt, demos.json, crossover.txt, compile.txt. Each step has its own time limit and
+# fork.json, tests.txt, demos.json, crossover.txt, compile.txt. Each step has its own time limit and
 # writes as it goes, so a step that hangs still leaves the others' results. Record the GPU
 # figures in README.md's benchmark section.
 set -uo pipefail
@@ -22,6 +22,9 @@ python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.versio
 timeout 300 python3 benchmarks/deck_cells.py --html "$OUT/cells.html" > "$OUT/cells.json" \
     2> >(tee -a "$OUT/cells.json" >&2)
 echo "deck cells: exit $?" | tee -a "$OUT/gpu.txt"
+
+# Kernels forked from a warm process leave CUDA usable in each deck's kernel (fork.py).
+timeout 120 python3 benchmarks/fork_cuda.py 2>&1 | tee "$OUT/fork.json"
 
 # The demo tests, GPU-marked ones included (they skip only without CUDA).
 timeout 240 python3 -m pytest -q -p no:cacheprovider -p no:deckkit -o addopts="" tests/demos/test_device.py \

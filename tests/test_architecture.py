@@ -70,8 +70,11 @@ def test_a_demo_reaching_into_build_code_would_be_caught(tmp_path):
 
 
 def test_only_the_cli_turns_results_into_exit_codes():
+    # execution/fork.py is a program of its own too (the process kernels are forked from):
+    # a forked kernel exits with the status ipykernel gives it, no result of deckkit's
     offenders = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
                  if p.name not in ("cli.py", "__main__.py")
+                 and p.relative_to(PACKAGE).as_posix() != "execution/fork.py"
                  and ("sys.exit(" in p.read_text() or "SystemExit" in p.read_text())]
     assert offenders == []
 

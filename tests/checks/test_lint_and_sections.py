@@ -1,7 +1,6 @@
 import json
 
 import pytest
-
 from nbformat.v4 import new_output
 
 from deckkit.commands.check import check_project

@@ -168,7 +168,10 @@ def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_
     next code edit runs in it (no kernel started then), and a fresh one is kept for the next."""
     import os
 
+    import psutil
+
     from deckkit.execution import parallel
+    from deckkit.execution.fork import can_fork
 
     decks = good_decks()
     decks["A_hero.ipynb"].cells[1].source = "import os, json\nprint(os.getpid())"
@@ -190,6 +193,9 @@ def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_
         warm = p.warm.kernel
         assert warm.ready(60)
         warm_pid = warm._client.km.provisioner.process.pid
+        fork = p.fork[1]
+        if can_fork():  # forked from the preview's own process for A: its imports done once
+            assert psutil.Process(warm_pid).ppid() == fork.pid
         edit(project.decks_dir / "A_hero.ipynb",
              lambda nb: setattr(nb.cells[1], "source", "import os, json\nprint(os.getpid(), 1)"))
         assert p.rebuild("saved A_hero.ipynb: ")
@@ -201,4 +207,7 @@ def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_
     finally:
         parallel.start_kernel = real_start
         p.stop()
-    assert p.warm is None
+    assert p.warm is None and p.fork is None
+    if fork is not None:
+        assert not psutil.pid_exists(fork.pid) or psutil.Process(fork.pid).status() == \
+            psutil.STATUS_ZOMBIE

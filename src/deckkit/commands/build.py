@@ -28,11 +28,11 @@ from ..execution.cache import (
     export_key,
 )
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
-from ..execution.parallel import Job, run_jobs
+from ..execution.parallel import Job, expected_seconds, run_jobs
 from ..model.project import DeckRecord, Project, Resolved
 from ..output import export
 from ..output.layout import BuildLayout, write_atomic
-from ..output.runsheet import as_html, load_rehearsal, run_sheet
+from ..output.runsheet import as_html, load_rehearsal, load_timings, run_sheet
 from ..steps import FINISH, DeckContext, run_steps
 from ..steps.attach_notes import deck_seconds
 from ..steps.merge import merge_session
@@ -193,7 +193,8 @@ def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeo
                             record.exclusive, number))
     for job, execution in run_jobs(jobs, timeout, workers, progress, total=len(records),
                                    max_output_mb=max_output_mb, before_alone=before_alone,
-                                   kernels=kernels or (lambda job, env: None)):
+                                   kernels=kernels or (lambda job, env: None),
+                                   expected=expected_seconds(load_timings(project.build))):
         result.findings += execution.findings
         if execution.ok:
             cache.store(job.name, keys[job.name], execution.nb)

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from ..checks import check_facts, check_generated, check_offline, check_record, check_session, over_budget
 from ..errors import DeckError, Finding
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
-from ..execution.parallel import Job, run_jobs
+from ..execution.parallel import Job, expected_seconds, run_jobs
 from ..model.deck import DECK_NAME, NAMING_RULE, read_deck
 from ..model.project import Project, Resolved
-from ..output.layout import BuildLayout
 from ..output.runsheet import load_timings
 from ..steps import PREPARE, DeckContext, run_steps
 from ..steps.mermaid import render_diagrams
@@ -160,10 +159,10 @@ def _exercises(project: Project) -> list[Finding]:
     return findings
 
 
-def timing_warnings(resolved: Resolved, layout: BuildLayout) -> list[Finding]:
-    """Demo cells that took longer in the last build (build/notes/timings.json) than their
-    slide's budget in speaker_notes/."""
-    timings, findings = load_timings(layout), []
+def timing_warnings(resolved: Resolved, timings: dict) -> list[Finding]:
+    """Demo cells that took longer in the last build (``timings``: load_timings of
+    build/notes/timings.json) than their slide's budget in speaker_notes/."""
+    findings = []
     for record in resolved.records:
         if record.name in timings:
             findings += over_budget(record.display, timings[record.name], record.budgets)
@@ -174,7 +173,8 @@ def check_project(project: Project, execute: bool = False, timeout: int = DEFAUL
                   progress=None, workers: int | None = None,
                   max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> list[Finding]:
     prepared = prepare(project, progress=progress, diagrams=not execute)
-    findings = prepared.findings + timing_warnings(prepared.resolved, project.build)
+    timings = load_timings(project.build)
+    findings = prepared.findings + timing_warnings(prepared.resolved, timings)
     if execute:  # the diagrams are drawn while the code runs (before any timing deck)
         diagrams = Diagrams(project, prepared, progress=progress)
         jobs = [Job(r.name, r.display, prepared.notebooks[r.name], r.deck.path.parent,
@@ -182,7 +182,8 @@ def check_project(project: Project, execute: bool = False, timeout: int = DEFAUL
         try:
             for job, execution in run_jobs(jobs, timeout, workers, progress or (lambda m: None),
                                            max_output_mb=max_output_mb,
-                                           before_alone=diagrams.join):
+                                           before_alone=diagrams.join,
+                                           expected=expected_seconds(timings)):
                 findings += execution.findings
                 findings += check_offline(execution.nb, job.display, markdown=False)
         finally:

@@ -110,7 +110,7 @@ def check_demo_times(project: Project) -> list[Check]:
     else:
         checks.append(Check("live cells", True, f"every live cell ran within {LIVE_CELL_S:g} s "
                             f"(a torch.compile cell within {COMPILE_CELL_S:g} s) in the last build"))
-    problems = timing_warnings(resolved, project.build)
+    problems = timing_warnings(resolved, timings)
     if problems:
         return checks + [Check("demo timings", False, "; ".join(p.message for p in problems),
                                "shorten the demo or give its slide more time in speaker_notes/")]

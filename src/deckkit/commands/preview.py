@@ -22,7 +22,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import DeckError
+from ..execution.fork import KernelFork
 from ..execution.kernel import Kernel, imported_modules, needs_kernel
+from ..execution.parallel import start_fork
 from ..model.project import Project
 from ..output.layout import write_atomic
 from .build import build_project
@@ -268,6 +270,9 @@ class Preview:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.section_deck = None if self.whole_session else session_page
         self.warm: WarmKernel | None = None
+        # the deck being edited, and the process its warm kernels are forked from (its imports
+        # done once: each code edit then gets a fresh kernel at once, and ends it at once)
+        self.fork: tuple[str, KernelFork | None] | None = None
 
     @property
     def url(self) -> str:
@@ -317,13 +322,21 @@ class Preview:
         if record is None or not needs_kernel(record.nb):
             return
         self.close_warm()
+        if self.fork is None or self.fork[0] != deck:
+            self._close_fork()
+            self.fork = (deck, start_fork([record.nb], {}, least=1))
         self.warm = WarmKernel(deck, {}, Kernel(record.deck.path.parent, {},
-                                               imported_modules(record.nb)))
+                                               imported_modules(record.nb), fork=self.fork[1]))
 
     def close_warm(self) -> None:
         warm, self.warm = self.warm, None
         if warm is not None:
             warm.kernel.close()
+
+    def _close_fork(self) -> None:
+        deck_fork, self.fork = self.fork, None
+        if deck_fork is not None and deck_fork[1] is not None:
+            deck_fork[1].close()
 
     def watch(self) -> None:
         from watchfiles import watch
@@ -340,6 +353,7 @@ class Preview:
     def stop(self) -> None:
         self.stop_event.set()
         self.close_warm()
+        self._close_fork()
         self.state.close()
         if self.thread.is_alive():  # shutdown() waits for serve_forever: only once it runs
             self.server.shutdown()

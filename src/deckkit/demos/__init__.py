@@ -22,9 +22,11 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-# What the demos import lazily (prepare() among them): a kernel that deckkit starts ahead of a
-# deck importing this package imports these too while it waits for the deck's turn.
-PRELOAD_MODULES = ("numpy", "torch", "torch.optim", "matplotlib.pyplot")
+# What the demos import lazily (prepare() among them; its first optimiser imports Dynamo, a
+# second or more): a kernel that deckkit starts ahead of a deck importing this package imports
+# these too while it waits for the deck's turn (read from this file, not imported: keep it a
+# tuple of names).
+PRELOAD_MODULES = ("numpy", "torch", "torch.optim", "torch._dynamo", "matplotlib.pyplot")
 
 
 def __getattr__(name: str):

@@ -109,11 +109,13 @@ class Kernel:
 
     def __init__(self, cwd: Path, env: dict | None = None, preload: tuple[str, ...] = (),
                  kernel_name: str = "python3", nb=None, setup: tuple[int, ...] = (),
-                 timeout: int = DEFAULT_TIMEOUT):
+                 timeout: int = DEFAULT_TIMEOUT, fork=None):
         """``nb`` and ``setup``: the deck this kernel is for and the indices of its set-up
-        cells (setup_cells), run ahead too; run() must then be given that same notebook."""
+        cells (setup_cells), run ahead too; run() must then be given that same notebook.
+        ``fork``: a KernelFork (execution/fork.py) to fork the kernel from, imports done."""
         self.cwd, self.env, self.preload, self.kernel_name = cwd, dict(env or {}), preload, \
             kernel_name
+        self.fork = fork
         self.nb, self.setup, self.timeout = nb, tuple(setup) if nb is not None else (), timeout
         self._setup_error: BaseException | None = None
         self.started_s: float | None = None  # how long the start and the imports took
@@ -194,6 +196,13 @@ class Kernel:
 
     async def _start(self, client) -> None:
         client.km = client.create_kernel_manager()
+        if self.fork is not None:
+            import uuid
+
+            from .fork import provisioner
+
+            client.km.kernel_id = str(uuid.uuid4())
+            client.km.provisioner = provisioner(client.km, self.fork)
         await client.async_start_new_kernel(env=dict(os.environ, DECKKIT_BUILD="1", **self.env))
         await client.async_start_new_kernel_client()
         if self.preload:
