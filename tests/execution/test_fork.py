@@ -53,6 +53,35 @@ def test_each_forked_kernel_is_a_fresh_interpreter_with_the_shared_imports_done(
     assert outputs(first)[1] != outputs(second)[1]  # each deck draws its own random numbers
 
 
+def test_only_a_kernel_this_fork_can_be_is_forked(fork):
+    """Another Python (a kernelspec of another virtual environment), another kernel, or other
+    thread limits: that kernel is started the usual way."""
+    ours = [sys.executable, "-m", "ipykernel_launcher", "-f", "kernel.json"]
+    env = dict(os.environ, **LIMITS)
+    assert fork.matches(ours, env)
+    assert not fork.matches(["/elsewhere/venv/bin/python", *ours[1:]], env)
+    assert not fork.matches([sys.executable, "-m", "other_kernel", "-f", "kernel.json"], env)
+    assert not fork.matches(ours, dict(env, OMP_NUM_THREADS="4"))
+
+
+def test_a_timing_decks_forked_kernel_has_the_thread_pools_a_fresh_kernel_has(tmp_path):
+    """The timing decks compare engines on every thread: forked after numpy and torch were
+    imported, their kernel must see the same BLAS and OpenMP pools as a kernel started anew."""
+    look = code("import numpy, torch, threadpoolctl\nprint(sorted((i['internal_api'], "
+                "i['num_threads']) for i in threadpoolctl.threadpool_info()), "
+                "torch.get_num_threads())")
+    made = KernelFork({}, ("numpy", "torch"))
+    try:
+        seen = [execute_notebook(make_nb("F", [md("# T", "slide"), look]), "decks/F_t.ipynb",
+                                 tmp_path, 60, kernel=Kernel(tmp_path, fork=fork_or_none))
+                for fork_or_none in (made, None)]
+    finally:
+        made.close()
+    assert all(r.ok for r in seen), [r.findings for r in seen]
+    forked, fresh = (r.nb.cells[1].outputs[0]["text"] for r in seen)
+    assert forked == fresh
+
+
 def test_pyplot_hooks_into_the_forked_kernels_own_shell(tmp_path):
     """The fork imports what pyplot draws with, not pyplot: a figure still shows by itself at
     the end of the cell, as in Jupyter."""

@@ -90,11 +90,10 @@ class KernelFork:
         # whether a GPU is there initialises it, unless torch asks NVML instead.  Only the fork
         # has this: each kernel gets the environment deckkit gives it.
         self.env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"
-        self.limits = {k: v for k, v in (env or {}).items()}
+        self.limits = dict(env or {})
         self._lock = threading.Lock()
         self._ready = False
         self._broken: str | None = None
-        self.forked: list[int] = []
         self._process = subprocess.Popen(
             [sys.executable, "-m", "deckkit.execution.fork"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, env=self.env, close_fds=True)
@@ -109,8 +108,8 @@ class KernelFork:
         same Python running ipykernel, with the same thread limits."""
         if self._broken or len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
             return False
-        if os.path.realpath(cmd[0]) != os.path.realpath(sys.executable):
-            return False
+        if os.path.abspath(cmd[0]) != os.path.abspath(sys.executable):
+            return False  # (not realpath: another virtual environment links the same binary)
         env = env if env is not None else os.environ
         return all(env.get(k) == v for k, v in self.limits.items())
 
@@ -129,7 +128,6 @@ class KernelFork:
                 raise ForkError(self._broken) from None
             if "pid" not in reply:
                 raise ForkError(reply.get("error", "no kernel forked"))
-            self.forked.append(reply["pid"])
             return reply["pid"]
 
     def _wait_ready(self) -> None:
