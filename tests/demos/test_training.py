@@ -84,6 +84,33 @@ def test_live_plot_redraws_every_nth_epoch_and_says_where_the_fit_stands():
         LivePlot(x, x, every=0)
 
 
+def test_a_live_frame_is_drawn_once_and_looks_as_savefig_draws_it(monkeypatch):
+    """Each frame of E's animated loop costs one draw of the chart (not savefig's two), and
+    the picture is the very one savefig makes of the same figure."""
+    import base64
+    import io
+    import re
+
+    import torch
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    x = torch.linspace(-2, 2, 16).unsqueeze(1)
+    plot = LivePlot(x, 2 * x + 10, every=1)
+    draws = []
+    real_draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda fig, r: (draws.append(1), real_draw(fig, r))[1])
+    plot.update(1, torch.nn.Linear(1, 1), torch.tensor(3.0))
+    assert len(draws) == 1
+    monkeypatch.setattr(Figure, "draw", real_draw)
+    frame = base64.b64decode(re.search(r"base64,([^\"]+)", plot.html)[1])
+    saved = io.BytesIO()
+    plot.fig.savefig(saved, format="png", dpi=100)
+    pictures = [Image.open(io.BytesIO(png)).convert("RGBA") for png in (frame, saved.getvalue())]
+    assert pictures[0].size == pictures[1].size == (480, 460)
+    assert pictures[0].tobytes() == pictures[1].tobytes()
+
+
 def test_text_dataset_is_generated_and_padded():
     rows, labels, vocab = make_text_dataset(50, max_len=12)
     assert len(rows) == 50 and all(len(r) == 12 for r in rows)
