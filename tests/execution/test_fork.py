@@ -149,7 +149,9 @@ def test_the_fork_and_its_kernels_end_when_deckkit_dies(tmp_path):
     assert not _running(fork_pid) and not _running(kernel_pid)
 
 
-def test_shared_decks_share_one_fork_that_is_gone_when_the_run_ends(tmp_path, monkeypatch):
+@pytest.fixture
+def forks_made(monkeypatch):
+    """Every KernelFork run_jobs starts, with the limits and modules it was given."""
     from deckkit.execution import parallel
 
     made = []
@@ -157,10 +159,17 @@ def test_shared_decks_share_one_fork_that_is_gone_when_the_run_ends(tmp_path, mo
 
     def recording(env, modules):
         made.append(real(env, modules))
-        made[-1].modules = modules
+        made[-1].limits_given, made[-1].modules = env, modules
         return made[-1]
 
     monkeypatch.setattr(parallel, "KernelFork", recording)
+    return made
+
+
+def test_shared_decks_share_one_fork_that_is_gone_when_the_run_ends(tmp_path, forks_made):
+    from deckkit.execution import parallel
+
+    made = forks_made
     look = code("import os, csv\nprint(os.getppid())")
     jobs = [parallel.Job(f"{x}_t", f"decks/{x}_t.ipynb", make_nb(x, [md("# T", "slide"), look]),
                          tmp_path) for x in "CD"]
@@ -176,20 +185,11 @@ def test_shared_decks_share_one_fork_that_is_gone_when_the_run_ends(tmp_path, mo
 
 
 def test_timing_decks_share_a_fork_of_their_own_that_outlives_their_set_up(tmp_path,
-                                                                              monkeypatch):
+                                                                              forks_made):
     """The timing decks' kernels are forked (set-up cells run) before the shared decks run,
     and run after them: their fork must still be there, with every thread allowed."""
     from deckkit.execution import parallel
 
-    made = []
-    real = parallel.KernelFork
-
-    def recording(env, modules):
-        made.append(real(env, modules))
-        made[-1].limits_given = env
-        return made[-1]
-
-    monkeypatch.setattr(parallel, "KernelFork", recording)
     look = code("import os\nprint(os.getppid(), os.environ.get('OMP_NUM_THREADS'))")
     setup = code("import time\ntime.sleep(0.2)", tags=["remove-cell"])
     jobs = [parallel.Job(f"{x}_t", f"decks/{x}_t.ipynb",
@@ -200,7 +200,7 @@ def test_timing_decks_share_a_fork_of_their_own_that_outlives_their_set_up(tmp_p
                           tmp_path) for x in "CD"]
     runs = parallel.run_jobs(jobs, 30, workers=2)
     assert all(e.ok for _, e in runs), [e.findings for _, e in runs]
-    shared, alone = made
+    shared, alone = forks_made
     assert shared.limits_given == parallel.SINGLE_THREAD and alone.limits_given == {}
     assert {e.nb.cells[2].outputs[0]["text"] for j, e in runs if j.exclusive} == {
         f"{alone.pid} {os.environ.get('OMP_NUM_THREADS')}\n"}
