@@ -16,11 +16,13 @@ ALLOWED = {
     "execution": ("execution", "errors", "output.layout", "__init__"),
     "output": ("output", "model", "errors"),
     "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
-                 "demos", "figures"),
+                 "demos", "figures", "live"),
     # the notebook side: deck cells import these; they must not pull in build code
     "demos": ("demos", "errors"),
     "agenda": ("agenda", "model.session", "errors"),
     "figures": ("figures", "demos", "model.facts", "errors"),
+    # the kernel extension RISE's kernels load: the standard library and itself only
+    "live": ("live",),
 }
 
 

@@ -121,10 +121,38 @@ def cmd_notes(args) -> int:
     return 0
 
 
+def _contact_live(project, section: str) -> int:
+    from .commands.contact_live import live_contact_sheet
+
+    out = project.build.contact_dir / f"live-{section}"
+    try:
+        sheet = live_contact_sheet(project, section, out, progress=_progress)
+    except DeckError as exc:
+        print(f"deckkit: live contact sheet failed: {exc}", file=sys.stderr)
+        return 1
+    for slide in sheet.slides:
+        if slide.cell_seconds:
+            print(f"slide {slide.number} ({slide.title!r}): cells "
+                  + ", ".join(f"{t:.2f} s {r}" for t, r in zip(slide.cell_seconds,
+                                                             slide.cell_results)))
+    for line in sheet.failures:
+        print(line, file=sys.stderr)
+    for problem in sheet.illegible:
+        print(f"{section} live: {problem}", file=sys.stderr)
+    for difference in sheet.differences:
+        print(f"{section}: RISE and the export differ: {difference}", file=sys.stderr)
+    print(f"deckkit: live contact sheet of {sheet.section}: {len(sheet.slides)} slides, "
+          f"{len(sheet.illegible) + len(sheet.differences)} problem(s); screenshots in "
+          f"{out.relative_to(project.root)}", file=sys.stderr)
+    return 0 if sheet.ok else 1
+
+
 def cmd_contact(args) -> int:
     from .output.contact import contact_sheet
 
     project = _project(args)
+    if args.live:
+        return _contact_live(project, args.deck)
     deck = project.build.page(args.deck)
     if not deck.exists():
         print(f"deckkit: {deck.relative_to(project.root)} is not built; run `deckkit build` "
@@ -272,7 +300,11 @@ def parser() -> argparse.ArgumentParser:
     n.set_defaults(func=cmd_notes)
 
     cs = sub.add_parser("contact-sheet", help="PNG of every slide of a built deck + one grid image")
-    cs.add_argument("deck", nargs="?", default="session", help="deck name (default: session)")
+    cs.add_argument("deck", nargs="?", default="session",
+                    help="deck name, or with --live a section letter (default: session)")
+    cs.add_argument("--live", action="store_true",
+                    help="drive the RISE slideshow instead: run every cell as a presenter "
+                         "would and check each slide at 1280×720 and 1024×768")
     cs.set_defaults(func=cmd_contact)
 
     sh = sub.add_parser("share", help="the student package in build/share/: decks, PDF, exercises")

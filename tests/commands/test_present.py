@@ -171,3 +171,70 @@ def test_the_pen_draws_over_a_live_slide_and_the_blackboard_opens(presenter, bro
     assert page.evaluate("getComputedStyle(document.querySelector('#chalkboard')).visibility") \
         == "visible"
     page.close()
+
+
+# -- the live room: recorded outputs, the safety net, the live contact sheet -----------------
+
+@pytest.fixture(scope="module")
+def built_root(repo_build):
+    return repo_build[0]
+
+
+def _open_rise(browser, url, size=(1280, 720)):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(url)
+    page.wait_for_selector(".reveal .slides section.present", timeout=120000)
+    page.wait_for_timeout(1500)
+    return page
+
+
+def _go_to(page, title: str):
+    from deckkit.commands.contact_live import CURRENT
+
+    for _ in range(60):
+        if title in page.evaluate(CURRENT)["title"]:
+            return
+        page.keyboard.press("Escape")
+        page.keyboard.press("Space")
+        page.wait_for_timeout(150)
+    raise AssertionError(f"no slide titled {title!r}")
+
+
+def test_before_anything_runs_the_race_slide_shows_its_recorded_table_and_chart(
+        chromium_path, built_root, browser, screenshot_dir):
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    presenter = Presenter(Project(built_root), "F")
+    presenter.start()
+    try:
+        page = _open_rise(browser, presenter.url)
+        _go_to(page, "Where the time goes")
+        slide = "[data-deckkit-current]"
+        assert page.locator(f"{slide} table.deckkit-demo").is_visible()
+        chart = page.locator(f"{slide} img.deckkit-chart").first
+        assert chart.is_visible() and chart.evaluate("i => i.naturalWidth") > 300
+        badge = page.locator(f"{slide} .deckkit-badge-recorded")
+        assert badge.is_visible() and badge.inner_text().startswith("recorded ")
+        # nothing ran: the kernel has executed no cell of the deck
+        prompts = page.evaluate("() => [...document.querySelectorAll('.jp-InputPrompt')]"
+                                ".map(p => p.textContent.trim())")
+        assert all("*" not in p for p in prompts)
+        page.screenshot(path=str(screenshot_dir / "rise_recorded_race.png"))
+        page.close()
+    finally:
+        presenter.stop()
+
+
+def test_the_live_contact_sheet_runs_every_cell_and_matches_the_export(chromium_path,
+                                                                        built_root, tmp_path):
+    from deckkit.commands.contact_live import live_contact_sheet
+
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    sheet = live_contact_sheet(Project(built_root), "F", tmp_path)
+    assert [s.title for s in sheet.slides][:3] == [
+        "Why Python?", "Vectorisation: measured, not claimed", "Where the time goes"]
+    assert sheet.differences == []
+    ran = [r for s in sheet.slides for r in s.cell_results]
+    assert len(ran) == 4 and set(ran) == {"live"}
+    assert [p for p in sheet.illegible if p.startswith("1280×720")] == []
+    assert all(shot.stat().st_size > 20_000 for s in sheet.slides for shot in s.shots)
+    assert len(list(tmp_path.glob("live-*-1024x768.png"))) == len(sheet.slides) == 7

@@ -21,14 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from ..errors import DeckError
 from ..model.committed import rise_settings
 from ..model.project import DeckRecord, Project
-from ..output.layout import write_atomic
 from ..steps.attach_notes import insert_notes
 from ..steps.merge import merge_session
+from .live_room import LIVE_LAYOUT, LiveLog, Recorded, recorded_deck, server_env, write_room
 
 
 def free_port() -> int:
@@ -48,21 +46,32 @@ def presented(record: DeckRecord):
 
 def write_presented_copy(project: Project, section: str | None) -> Path:
     """Write build/present/<deck>.ipynb for one section (build/present/session.ipynb for the
-    whole session) and return its path."""
+    whole session), with its recorded outputs and safety net (live_room.py), and return its
+    path."""
+    return prepare_room(project, section)[0]
+
+
+def prepare_room(project: Project, section: str | None) -> tuple[Path, list[str]]:
+    """The presented folder for a section or the session: (the notebook, what has no
+    recorded outputs and why)."""
     resolved = project.resolve()
     session = resolved.session
     if not section or section.lower() == "session":
-        nb = merge_session([presented(r) for r in resolved.records], session.title)
+        decks = [recorded_deck(project, r) for r in resolved.records]
+        nb = merge_session([d.nb for d in decks], session.title)
         nb.metadata["rise"] = rise_settings(session.title)
-        name = "session"
+        deck = Recorded(nb, {k: v for d in decks for k, v in d.cells.items()},
+                        [s for d in decks for s in d.setup], [m for d in decks for m in d.missing])
+        name, title = "session", session.title
     else:
         s = session.section(section)
         record = resolved.record(s.letter)
         if record is None:
             raise DeckError(f"section {s.label} has no deck yet", where=f"decks/{s.stem}.ipynb",
                             fix="create it, or present another section")
-        nb, name = presented(record), s.stem
-    return write_atomic(project.build.present(name), nbformat.writes(nb))
+        deck, name, title = recorded_deck(project, record), s.stem, s.label
+    deck.nb.metadata["rise"] = {**deck.nb.metadata.get("rise", {}), **LIVE_LAYOUT}
+    return write_room(project, name, deck, title), deck.missing
 
 
 def ensure_port_free(port: int) -> None:
@@ -121,7 +130,7 @@ class Presenter:
         self.project = project
         if port:
             ensure_port_free(port)
-        self.notebook = write_presented_copy(project, section)
+        self.notebook, self.missing = prepare_room(project, section)
         self.port = port or free_port()
         self.token = secrets.token_urlsafe(24)
         rel = self.notebook.resolve().relative_to(project.root.resolve()).as_posix()
@@ -131,7 +140,9 @@ class Presenter:
         self.proc = None
 
     def start(self) -> str:
-        env = dict(os.environ, JUPYTER_TOKEN=self.token)
+        env = dict(os.environ, JUPYTER_TOKEN=self.token, **server_env(self.project))
+        self.live_log = LiveLog(self.project.build.present_dir)
+        self.live_log.reset()
         with open(self.log, "w", encoding="utf-8") as log:
             self.proc = subprocess.Popen(server_command(self.project, self.port), env=env,
                                          stdout=log, stderr=subprocess.STDOUT,
@@ -186,9 +197,14 @@ def present(project: Project, section: str | None, port: int | None, open_browse
             say(f"slideshow at {url}")
             say("in the slideshow: Space/arrows move, Shift+Enter runs a cell, , hides buttons;"
                 " Ctrl-C here stops the server")
+            for missing in presenter.missing:
+                say(f"no safety net for {missing}")
             if open_browser:
                 webbrowser.open(url)
-            presenter.proc.wait()
+            while presenter.proc.poll() is None:
+                for line in presenter.live_log.new_lines():
+                    say(line)
+                time.sleep(0.3)
         except KeyboardInterrupt:
             interrupted = True
             say("shutting down the server and its kernels")

@@ -116,8 +116,25 @@ class ExecutionCache:
         cells = json.loads(json.dumps(cells, sort_keys=True))
         info = executed.metadata.get("language_info")
         entry = {"key": key, "digest": _entry_digest(cells, info), "cells": cells,
-                 "language_info": info}
+                 "language_info": info, "recorded": recorded_on()}
         return write_atomic(self._path(name), json.dumps(entry))
+
+    def recorded(self, name: str) -> dict:
+        """When and on what the entry's outputs were made: {"date": ISO date, "device": name}
+        (an older entry: its file's date, device unknown)."""
+        path = self._path(name)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            found = entry.get("recorded")
+            if isinstance(found, dict) and isinstance(found.get("date"), str) \
+                    and isinstance(found.get("device"), str):
+                return {"date": found["date"], "device": found["device"]}
+            import datetime
+
+            stamp = datetime.date.fromtimestamp(path.stat().st_mtime).isoformat()
+            return {"date": stamp, "device": ""}
+        except (OSError, ValueError, AttributeError):
+            return {"date": "", "device": ""}
 
     def discard(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
@@ -128,6 +145,25 @@ def _entry_digest(cells, language_info) -> str:
     if language_info is not None:
         parts.append(json.dumps(language_info, sort_keys=True))
     return digest(*parts)
+
+
+def recorded_on() -> dict:
+    """Today and this machine's accelerator, named without touching CUDA (the build process
+    forks kernels, which a CUDA context in it would break): nvidia-smi's first GPU, else CPU."""
+    import datetime
+    import shutil
+    import subprocess
+
+    device = "CPU"
+    if smi := shutil.which("nvidia-smi"):
+        try:
+            out = subprocess.run([smi, "--query-gpu=name", "--format=csv,noheader"],
+                                 capture_output=True, text=True, timeout=10).stdout
+            if name := out.strip().splitlines()[0].strip() if out.strip() else "":
+                device = name.removeprefix("NVIDIA ").strip() or name
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return {"date": datetime.date.today().isoformat(), "device": device}
 
 
 class CacheCorrupt(Exception):

@@ -33,12 +33,25 @@ class Problem:
 
 
 # One slide, measured in the page.  Returns plain data; the rules are applied in Python.
-MEASURE = r"""(i) => {
-  const slide = Reveal.getSlides()[i];
-  const scale = Reveal.getScale();
-  const box = document.querySelector('.reveal .slides').getBoundingClientRect();
-  const area = {left: box.left + box.width / 2 - 640 * scale, top: box.top + box.height / 2 - 360 * scale};
-  area.right = area.left + 1280 * scale; area.bottom = area.top + 720 * scale;
+# ``arg``: the exported slide's index, or {live: n} for RISE's current slide (number n),
+# which RISE draws at scale 1 over the whole window.
+MEASURE = r"""(arg) => {
+  const live = typeof arg === 'object';
+  const i = live ? arg.live : arg;
+  let slide, scale, area;
+  if (live) {
+    slide = document.querySelector('.reveal .slides > section.present > section.present')
+         || document.querySelector('.reveal .slides > section.present');
+    scale = 1;
+    area = {left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight};
+  } else {
+    slide = Reveal.getSlides()[i];
+    scale = Reveal.getScale();
+    const box = document.querySelector('.reveal .slides').getBoundingClientRect();
+    area = {left: box.left + box.width / 2 - 640 * scale, top: box.top + box.height / 2 - 360 * scale};
+    area.right = area.left + 1280 * scale; area.bottom = area.top + 720 * scale;
+  }
+  const size = live ? `${window.innerWidth}×${window.innerHeight}` : '1280×720';
   const words = (el) => (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
   const rect = (r) => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
   const shown = (el) => {
@@ -98,10 +111,11 @@ MEASURE = r"""(i) => {
     const clip = clipper(el);
     const clipRect = clip ? rect(clip.getBoundingClientRect()) : null;
     const tag = el.tagName.toLowerCase();
+    const inChrome = !!el.closest('.deckkit-badge');  // a label the slide carries on purpose
     if (!seen.has(key)) {
       seen.add(key);
       const [fg, bg] = paint(el);
-      texts.push({tag, kind, px, fg, bg, bold: parseInt(getComputedStyle(el).fontWeight) >= 700,
+      texts.push({tag, kind, px, fg, bg, inChrome, bold: parseInt(getComputedStyle(el).fontWeight) >= 700,
                   words: node.textContent.trim().replace(/\s+/g, ' ').slice(0, 40),
                   rects: rects.map(rect), clip: clipRect,
                   clipName: clip ? clip.tagName.toLowerCase()
@@ -122,7 +136,8 @@ MEASURE = r"""(i) => {
               shownWidth: r.width,
               src: (p.getAttribute('src') || '').slice(0, 40)};
     }).filter(p => p.rect.right - p.rect.left > 2 && p.rect.bottom - p.rect.top > 2);
-  const chromeSelector = '.reveal .controls button, .reveal .slide-number, #deckkit-footer';
+  const chromeSelector = '.reveal .controls button, .reveal .slide-number, #deckkit-footer, '
+                       + '.deckkit-rise-footer, .reveal .deckkit-badge';
   const chrome = [...document.querySelectorAll(chromeSelector)]
     .filter(c => shown(c) && !c.disabled)
     .map(c => ({name: c.id ? '#' + c.id : c.className.split(' ')[0] || c.tagName.toLowerCase(),
@@ -139,8 +154,8 @@ MEASURE = r"""(i) => {
       ? {w: pen.measureText(l).width, line: l} : best, {w: 0, line: ''});
     return {words: widest.line.trim().slice(0, 40), width: widest.w, room};
   }).filter(c => c.room > 0 && c.width > c.room + 1);
-  const title = (slide.querySelector('h1, h2, h3') || {}).textContent || '';
-  return {index: i, title: title.trim(), scale, area, texts, pictures, chrome, wrapped};
+  const title = ((slide.querySelector('h1, h2, h3') || {}).textContent || '').replace(/\u00b6/g, '');
+  return {index: i, title: title.trim(), scale, area, size, texts, pictures, chrome, wrapped};
 }"""
 
 
@@ -192,7 +207,7 @@ def judge(slide: dict, min_contrast: float = MIN_CONTRAST["default"]) -> list[Pr
                 add(what, f"contrast {ratio:.2f}:1 against its background, under "
                           f"{min_contrast:g}:1")
         if any(not _inside(r, slide["area"]) for r in t["rects"]):
-            add(what, "runs off the 1280×720 slide")
+            add(what, f"runs off the {slide.get('size', '1280×720')} slide")
         elif t["clip"] and any(not _inside(r, t["clip"]) for r in t["rects"]):
             add(what, f"clipped by its box ({t['clipName']})")
         for p in slide["pictures"]:
@@ -200,7 +215,7 @@ def judge(slide: dict, min_contrast: float = MIN_CONTRAST["default"]) -> list[Pr
                 add(what, f"drawn over or under a picture ({p['tag']} {p['src'] or p['alt']!r})")
                 break
         for c in slide["chrome"]:
-            if any(_overlap(r, c["rect"]) for r in t["rects"]):
+            if not t.get("inChrome") and any(_overlap(r, c["rect"]) for r in t["rects"]):
                 add(what, f"covered by {c['name']}")
                 break
     for c in slide.get("wrapped", []):
@@ -220,7 +235,7 @@ def judge(slide: dict, min_contrast: float = MIN_CONTRAST["default"]) -> list[Pr
         elif not (p["label"] or p["role"] == "presentation"):
             add(what, "an inline picture without aria-label")
         if not _inside(p["rect"], slide["area"]):
-            add(what, "runs off the 1280×720 slide")
+            add(what, f"runs off the {slide.get('size', '1280×720')} slide")
         for c in slide["chrome"]:
             if _overlap(p["rect"], c["rect"]):
                 add(what, f"covered by {c['name']}")
