@@ -222,19 +222,3 @@ def test_before_anything_runs_the_race_slide_shows_its_recorded_table_and_chart(
         page.close()
     finally:
         presenter.stop()
-
-
-def test_the_live_contact_sheet_runs_every_cell_and_matches_the_export(chromium_path,
-                                                                        built_root, tmp_path):
-    from deckkit.commands.contact_live import live_contact_sheet
-
-    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
-    sheet = live_contact_sheet(Project(built_root), "F", tmp_path)
-    assert [s.title for s in sheet.slides][:3] == [
-        "Why Python?", "Vectorisation: measured, not claimed", "Where the time goes"]
-    assert sheet.differences == []
-    ran = [r for s in sheet.slides for r in s.cell_results]
-    assert len(ran) == 4 and set(ran) == {"live"}
-    assert [p for p in sheet.illegible if p.startswith("1280×720")] == []
-    assert all(shot.stat().st_size > 20_000 for s in sheet.slides for shot in s.shots)
-    assert len(list(tmp_path.glob("live-*-1024x768.png"))) == len(sheet.slides) == 7

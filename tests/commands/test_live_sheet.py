@@ -1,0 +1,30 @@
+"""`deckkit contact-sheet --live`: RISE driven in Chromium over a built deck (in a module of its
+own: deckkit's browser code starts its own Playwright, which cannot share a thread with the
+module-scoped browser of test_present)."""
+
+import pytest
+
+from deckkit.model.project import Project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def built_root(repo_build):
+    return repo_build[0]
+
+
+def test_the_live_contact_sheet_runs_every_cell_and_matches_the_export(chromium_path,
+                                                                        built_root, tmp_path):
+    from deckkit.commands.contact_live import live_contact_sheet
+
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    sheet = live_contact_sheet(Project(built_root), "F", tmp_path)
+    assert [s.title for s in sheet.slides][:3] == [
+        "Why Python?", "Vectorisation: measured, not claimed", "Where the time goes"]
+    assert sheet.differences == []
+    ran = [r for s in sheet.slides for r in s.cell_results]
+    assert len(ran) == 4 and set(ran) == {"live"}
+    assert [p for p in sheet.illegible if p.startswith("1280×720")] == []
+    assert all(shot.stat().st_size > 20_000 for s in sheet.slides for shot in s.shots)
+    assert len(list(tmp_path.glob("live-*-1024x768.png"))) == len(sheet.slides) == 7
