@@ -29,6 +29,7 @@ from pathlib import Path
 FOLDER_ENV = "DECKKIT_LIVE"          # the presented folder (build/present)
 SESSION_ENV = "JPY_SESSION_NAME"     # the notebook's path, set by jupyter_server
 BADGE_CLASS = "deckkit-badge"
+LOG_NAME = "live.log"             # beside the presented copy: what the presenter is told
 
 
 def badge_bundle(text: str, kind: str) -> dict:
@@ -139,50 +140,43 @@ class Net:
 
     def _say(self, problem: str, restored: bool) -> None:
         cell = self.cells.get(self.current or "", {})
-        entry = {"time": time.strftime("%H:%M:%S"), "deck": self.deck,
-                 "cell": cell.get("label", self.current), "problem": problem,
-                 "restored": restored, "seconds": round(time.monotonic() - self.started, 2)}
-        if self.log is None:
-            return
-        try:
-            with open(self.log, "a", encoding="utf-8") as f:
-                f.write(json.dumps(entry) + "\n")
-        except OSError:
-            pass
+        tell(self.log, self.deck, cell.get("label", self.current), problem, restored,
+             seconds=round(time.monotonic() - self.started, 2))
+
+
+def tell(log: Path | None, deck: str, cell, problem: str, restored: bool, **more) -> None:
+    """One line for the presenter in live.log (`deckkit present` prints it); never raises."""
+    if log is None:
+        return
+    entry = {"time": time.strftime("%H:%M:%S"), "deck": deck, "cell": cell,
+             "problem": problem, "restored": restored, **more}
+    try:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+    except OSError:
+        pass
 
 
 def run_setup(shell, recordings: dict, log: Path | None) -> None:
     """Run the deck's hidden set-up cells now, as the kernel starts."""
     for source in recordings.get("setup", []):
         result = shell.run_cell(source, store_history=False, silent=True)
-        if not result.success and log is not None:
+        if not result.success:
             err = result.error_in_exec or result.error_before_exec
-            try:
-                with open(log, "a", encoding="utf-8") as f:
-                    f.write(json.dumps({"time": time.strftime("%H:%M:%S"),
-                                        "deck": recordings.get("deck", ""), "cell": "set-up",
-                                        "problem": f"{type(err).__name__}: {err}",
-                                        "restored": False}) + "\n")
-            except OSError:
-                pass
+            tell(log, recordings.get("deck", ""), "set-up", f"{type(err).__name__}: {err}",
+                 restored=False)
 
 
 def load_ipython_extension(shell) -> None:
     folder, notebook = os.environ.get(FOLDER_ENV), os.environ.get(SESSION_ENV)
     if not folder or not notebook:
         return
-    log = Path(folder) / "live.log"
+    log = Path(folder) / LOG_NAME
     try:
         recordings = load_recordings(recordings_path(folder, notebook))
     except (OSError, ValueError) as exc:
-        try:
-            with open(log, "a", encoding="utf-8") as f:
-                f.write(json.dumps({"time": time.strftime("%H:%M:%S"), "deck": notebook,
-                                    "cell": None, "restored": False,
-                                    "problem": f"no safety net: recordings unreadable ({exc})"})
-                        + "\n")
-        except OSError:
-            pass
+        tell(log, notebook, None, f"no safety net: recordings unreadable ({exc})",
+             restored=False)
         return
     net = Net(shell, recordings, log)
     shell.events.register("pre_run_cell", net.pre_run_cell)

@@ -25,13 +25,12 @@ from pathlib import Path
 import nbformat
 
 from ..execution.cache import CacheCorrupt, ExecutionCache, execution_key
-from ..live import badge_bundle
+from ..live import LOG_NAME, badge_bundle
 from ..model.project import DeckRecord, Project
 from ..output.layout import write_atomic
 from ..steps.attach_notes import insert_notes
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "deckkit"
-LIVE_LOG = "live.log"
 # A live cell that runs past this many times its recorded time (and at least MIN_BUDGET_S)
 # is stopped and its recorded output shown.
 BUDGET_FACTOR = 4.0
@@ -216,7 +215,7 @@ class LiveLog:
     """Follows build/present/live.log, where kernels name the failures the room did not see."""
 
     def __init__(self, folder: Path):
-        self.path = Path(folder) / LIVE_LOG
+        self.path = Path(folder) / LOG_NAME
         self.offset = 0
 
     def reset(self) -> None:

@@ -23,8 +23,7 @@ from pathlib import Path
 
 from ..errors import DeckError
 from ..model.committed import rise_settings
-from ..model.project import DeckRecord, Project
-from ..steps.attach_notes import insert_notes
+from ..model.project import Project
 from ..steps.merge import merge_session
 from .live_room import LIVE_LAYOUT, LiveLog, Recorded, recorded_deck, server_env, write_room
 
@@ -33,15 +32,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def presented(record: DeckRecord):
-    """A section's deck as RISE shows it: a copy with its speaker notes as notes cells (RISE's
-    speaker window shows them), so notes are never copied into the sources."""
-    import copy
-
-    nb = copy.deepcopy(record.nb)
-    return insert_notes(nb, record.notes) if record.notes else nb
 
 
 def write_presented_copy(project: Project, section: str | None) -> Path:
