@@ -188,8 +188,10 @@ def write_room(project: Project, name: str, deck: Recorded, title: str) -> Path:
         write_atomic(folder / "jupyter" / "kernels" / kernel / "kernel.json",
                      json.dumps(spec, indent=1))
     settings = folder / "settings" / "@jupyterlab" / "notebook-extension"
+    # every cell attached and drawn up front: JupyterLab's default skips drawing the cells off
+    # screen, and on a busy laptop a slide RISE has just shown could stay blank for seconds
     write_atomic(settings / "tracker.jupyterlab-settings",
-                 json.dumps({"codeCellConfig": {"lineWrap": True}}))
+                 json.dumps({"codeCellConfig": {"lineWrap": True}, "windowingMode": "none"}))
     return path
 
 

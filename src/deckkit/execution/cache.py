@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
+import site
 import sys
 from functools import lru_cache
 from importlib import metadata
@@ -52,12 +54,24 @@ def code_fingerprint(areas: tuple[str, ...]) -> str:
                                  for p in sorted(files)))
 
 
+def kernel_paths() -> list[str]:
+    """Where a fresh kernel of this interpreter finds its packages: PYTHONPATH and the site
+    folders.  Not this process's sys.path, which whatever ran before may have grown: importing
+    torch's C++ extension support, for one, appends setuptools' vendored packages, and a key
+    taken after that would match no build made from the command line."""
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    paths += site.getsitepackages()
+    if site.ENABLE_USER_SITE:
+        paths.append(site.getusersitepackages())
+    return list(dict.fromkeys(paths))
+
+
 @lru_cache(maxsize=1)
 def environment_fingerprint() -> str:
-    """The interpreter, the platform and every installed distribution's version."""
-    dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
-                   if d.metadata["Name"])
-    return digest(sys.version, platform.platform(), *dists)
+    """The interpreter, the platform and the version of every distribution a kernel sees."""
+    dists = {f"{d.metadata['Name']}=={d.version}"
+             for d in metadata.distributions(path=kernel_paths()) if d.metadata["Name"]}
+    return digest(sys.version, platform.platform(), *sorted(dists))
 
 
 def execution_key(nb, inputs: list[Path]) -> str:
