@@ -1,15 +1,17 @@
+import contextlib
 import os
+import pickle
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
+from deckkit.model.project import Project
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-gpu"]
 
 
 @pytest.fixture(scope="session")
@@ -25,16 +27,21 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser(chromium_path):
-    """A Playwright browser for one test module (closed after it: deckkit's own browser code
-    starts Playwright too, and two sync Playwright sessions cannot share a thread)."""
-    from playwright.sync_api import sync_playwright
+    """One Chromium for the whole run, shared with deckkit's own browser code (open_page,
+    the contact sheets, the PDF export reuse it through output.browser.shared())."""
+    from deckkit.output import browser as deckkit_browser
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+    with deckkit_browser.shared() as b:
         yield b
-        b.close()
+
+
+@pytest.fixture(autouse=True)
+def _one_browser_per_run(request):
+    """Tests that drive Chromium run inside the run's one browser."""
+    if request.node.get_closest_marker("browser") is not None:
+        request.getfixturevalue("browser")
 
 
 @pytest.fixture(scope="session")
@@ -47,21 +54,84 @@ def screenshot_dir(tmp_path_factory) -> Path:
     return out
 
 
-def copy_of_repo(root: Path) -> Path:
-    """The repository's decks, notes, exercises and figures in a scratch folder."""
+def copy_of_repo(root: Path, diagrams: Path | None = None) -> Path:
+    """The repository's decks, notes, exercises and figures in a scratch folder; ``diagrams``
+    (a Mermaid cache folder, see ``repo_diagrams``) seeds build/cache/mermaid so a check does
+    not draw the repository's diagrams again."""
     for name in ("decks", "speaker_notes", "exercises", "figures"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, root / name)
+    if diagrams is not None:
+        shutil.copytree(diagrams, Project(root).build.mermaid_cache)
     return root
 
 
-@pytest.fixture(scope="session")
-def repo_build(tmp_path_factory):
-    """The repository's own decks and notes, built (every code cell run) in a scratch copy."""
-    from deckkit.commands.build import build_project
-    from deckkit.model.project import Project
+def shared_folder(tmp_path_factory, name: str) -> Path:
+    """A folder that every pytest-xdist worker of this run sees (the run's own base temp)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
 
-    root = copy_of_repo(tmp_path_factory.mktemp("repo"))
-    result = build_project(Project(root), timeout=180)
-    assert result.ok, [str(f) for f in result.findings]
-    return root, result
+
+@contextlib.contextmanager
+def made_once(tmp_path_factory, name: str):
+    """Yield (folder, needs_making) under a lock: the first worker to get here makes the folder
+    and marks it done; every later caller, in any worker, finds it made."""
+    from filelock import FileLock
+
+    folder = shared_folder(tmp_path_factory, name)
+    with FileLock(str(folder) + ".lock"):
+        done = folder / ".made"
+        yield folder, not done.exists()
+        done.touch()
+
+
+@pytest.fixture(scope="session")
+def repo_diagrams(tmp_path_factory) -> Path:
+    """The repository's Mermaid diagrams drawn once for the run (a cache folder to seed)."""
+    from deckkit.commands.check import check_project
+
+    with made_once(tmp_path_factory, "repo-diagrams") as (root, needed):
+        if needed:
+            check_project(Project(copy_of_repo(root)))
+    return Project(root).build.mermaid_cache
+
+
+@pytest.fixture(scope="session")
+def repo_build(tmp_path_factory, repo_diagrams):
+    """The repository's own decks and notes, built (every code cell run) once for the run, and
+    copied for each worker (tests here write build/present and build/contact into it).  The
+    result is the one build's: its findings, outputs and the decks it executed."""
+    from deckkit.commands.build import BuildResult, build_project
+
+    with made_once(tmp_path_factory, "repo-built") as (template, needed):
+        if needed:
+            result = build_project(Project(copy_of_repo(template, repo_diagrams)), timeout=180)
+            assert result.ok, [str(f) for f in result.findings]
+            (template / "result.pickle").write_bytes(pickle.dumps(
+                (result.findings, [p.relative_to(template) for p in result.outputs],
+                 result.executed, result.reused)))
+    root = tmp_path_factory.mktemp("repo") / "repo"
+    shutil.copytree(template, root, ignore=shutil.ignore_patterns("result.pickle", ".made"))
+    findings, outputs, executed, reused = pickle.loads((template / "result.pickle").read_bytes())
+    return root, BuildResult(outputs=[root / p for p in outputs], findings=findings,
+                             executed=executed, reused=reused)
+
+
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory) -> Path:
+    """helper.good_decks() written and built once for the run: copy it (``copy_of_tiny``)
+    rather than build it again."""
+    from deckkit.commands.build import build_project
+    from helper import good_decks, write_project
+
+    with made_once(tmp_path_factory, "tiny-built") as (root, needed):
+        if needed:
+            write_project(root, good_decks())
+            first = build_project(Project(root), timeout=60)
+            assert first.ok and sorted(first.executed) == ["A_hero", "B_agenda"], first.findings
+    return root
+
+
+def copy_of_tiny(tiny_build: Path, root: Path) -> Path:
+    shutil.copytree(tiny_build, root, ignore=shutil.ignore_patterns(".made"))
+    return root

@@ -10,8 +10,8 @@ from deckkit.output.runsheet import load_timings
 pytestmark = pytest.mark.slow
 
 
-def test_repo_decks_pass_every_static_check(tmp_path):
-    project = Project(copy_of_repo(tmp_path))
+def test_repo_decks_pass_every_static_check(tmp_path, repo_diagrams):
+    project = Project(copy_of_repo(tmp_path, repo_diagrams))
     assert [str(f) for f in check_project(project) if f.severity == "error"] == []
 
 

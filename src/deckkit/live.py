@@ -20,9 +20,9 @@ from __future__ import annotations
 import _thread
 import json
 import os
+import sys
 import threading
 import time
-import sys
 import traceback
 from pathlib import Path
 
@@ -69,8 +69,7 @@ class Net:
         self.timer: threading.Timer | None = None
         self.timed_out = False
         if display is None or clear is None:
-            from IPython.display import clear_output
-            from IPython.display import publish_display_data
+            from IPython.display import clear_output, publish_display_data
             display, clear = publish_display_data, clear_output
         self._display, self._clear = display, clear
 

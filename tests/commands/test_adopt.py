@@ -7,7 +7,7 @@ import tomllib
 import nbformat
 import pytest
 
-from conftest import REPO, copy_of_repo
+from conftest import REPO, copy_of_repo, copy_of_tiny
 from deckkit.commands.adopt import adopt, share_out
 from deckkit.commands.check import check_project
 from deckkit.errors import DeckError
@@ -16,12 +16,15 @@ from deckkit.model.project import Project
 RISE = REPO / "tests" / "fixtures" / "rise"
 
 
-@pytest.fixture
-def project(tmp_path):
-    root = copy_of_repo(tmp_path / "repo")
+def _with_examples(root, tmp_path):
     for name in ("README.ipynb", "showflow.ipynb"):
         shutil.copy(RISE / name, tmp_path / name)
     return Project(root)
+
+
+@pytest.fixture
+def project(tmp_path, repo_diagrams):
+    return _with_examples(copy_of_repo(tmp_path / "repo", repo_diagrams), tmp_path)
 
 
 def test_rises_examples_fail_the_check_as_they_are(project, tmp_path):
@@ -85,12 +88,17 @@ def test_budgets_are_shared_in_half_minutes_and_a_budget_too_small_is_refused():
 
 
 @pytest.mark.slow
-def test_the_adopted_examples_build(project, tmp_path):
+def test_the_adopted_examples_build(tiny_build, tmp_path):
+    """Into the small built test project: session.toml is every deck's input, so adopting
+    re-executes all of a project's decks, and the repository's take minutes."""
     pytest.importorskip("ipywidgets", reason="RISE's README example uses ipywidgets")
     from deckkit.commands.build import build_project
 
+    project = _with_examples(copy_of_tiny(tiny_build, tmp_path / "tiny"), tmp_path)
     adopt(project, tmp_path / "README.ipynb", "R")
     adopt(project, tmp_path / "showflow.ipynb", "S")
     result = build_project(project, timeout=120)
     assert result.ok, [str(f) for f in result.findings]
+    assert sorted(result.executed) == ["A_hero", "B_agenda", "R_turn_your_notebooks_into",
+                                       "S_the_first_page_does_not_need_a"]
     assert (project.build.page("S_the_first_page_does_not_need_a")).exists()

@@ -85,8 +85,8 @@ def test_the_presented_copy_carries_the_speaker_notes(presenter):
     assert len(notes) == 7 and any("Why no activation on the final layer?" in n for n in notes)
 
 
-@pytest.mark.parametrize("stop_with", ["SIGINT", "SIGTERM", "SIGHUP"])
-def test_every_way_out_stops_the_server_and_its_kernels(chromium_path, root, stop_with):
+def test_a_signal_stops_the_server_and_its_kernels(chromium_path, root, stop_with="SIGTERM"):
+    """End to end, once: the three signals themselves are tested in-process (test_signals)."""
     import os
     import re
     import signal
@@ -209,11 +209,15 @@ def test_before_anything_runs_the_race_slide_shows_its_recorded_table_and_chart(
         page = _open_rise(browser, presenter.url)
         _go_to(page, "Where the time goes")
         slide = "[data-deckkit-current]"
-        assert page.locator(f"{slide} table.deckkit-demo").is_visible()
+        # JupyterLab renders outputs as it gets to them: wait (a loaded machine is slower),
+        # and fail if they never show
+        page.locator(f"{slide} table.deckkit-demo").wait_for(state="visible", timeout=20000)
         chart = page.locator(f"{slide} img.deckkit-chart").first
-        assert chart.is_visible() and chart.evaluate("i => i.naturalWidth") > 300
+        chart.wait_for(state="visible", timeout=10000)
+        assert chart.evaluate("i => i.naturalWidth") > 300
         badge = page.locator(f"{slide} .deckkit-badge-recorded")
-        assert badge.is_visible() and badge.inner_text().startswith("recorded ")
+        badge.wait_for(state="visible", timeout=10000)
+        assert badge.inner_text().startswith("recorded ")
         # nothing ran: the kernel has executed no cell of the deck
         prompts = page.evaluate("() => [...document.querySelectorAll('.jp-InputPrompt')]"
                                 ".map(p => p.textContent.trim())")

@@ -80,8 +80,8 @@ def test_a_save_reloads_the_same_slide_and_a_broken_save_shows_its_findings(prev
     print(f"markdown edit to reloaded page: {took:.2f} s")
 
 
-@pytest.mark.parametrize("stop_with", ["SIGINT", "SIGTERM", "SIGHUP"])
-def test_every_way_out_stops_the_preview(tmp_path, stop_with):
+def test_ctrl_c_stops_the_preview_and_frees_its_port(tmp_path, stop_with="SIGINT"):
+    """End to end, once: the three signals themselves are tested in-process (test_signals)."""
     pytest.importorskip("watchfiles")
     root = write_project(tmp_path, good_decks())
     proc = subprocess.Popen([sys.executable, "-m", "deckkit", "--root", str(root), "preview",
@@ -126,8 +126,6 @@ def test_rehearsing_in_preview_records_seconds_per_slide_for_the_run_sheet(previ
     assert re.search(r"intro\s+1 min\s+rehearsed \d+ s \(−\d+ s\)", text), text
 
 
-@pytest.mark.xfail(strict=False, reason="issue 26 item 7: a known flake (2.5 s rehearsed over "
-                   "1.9 s elapsed), cause not yet found; kept running, not blocking")
 def test_the_speaker_view_follows_the_page_across_a_reload_and_counts_no_time(previewing,
                                                                             browser):
     """S opens the speaker view; a save reloads the page; the speaker view reconnects (reveal's
@@ -159,10 +157,16 @@ def test_the_speaker_view_follows_the_page_across_a_reload_and_counts_no_time(pr
     deadline = time.time() + 10
     while time.time() < deadline and "more" not in p.state.rehearsed:
         time.sleep(0.1)
-    elapsed = time.perf_counter() - opened
-    time.sleep(1)  # a report still on its way
+    # The page counts until it is gone: closing it sends its last report (pagehide).  The
+    # clock stops here, not before, or that report's seconds land after the clock stopped
+    # (the flake of issue 26 item 7: 2.5 s reported over 1.87 s "elapsed").
     context.close()
-    assert sum(p.state.rehearsed.values()) <= elapsed + 0.5, (p.state.rehearsed, elapsed)
+    elapsed = time.perf_counter() - opened
+    total, settled = -1.0, time.time() + 5
+    while time.time() < settled and total != sum(p.state.rehearsed.values()):
+        total = sum(p.state.rehearsed.values())
+        time.sleep(0.5)   # until no report is still on its way
+    assert 0 < total <= elapsed + 0.2, (p.state.rehearsed, elapsed)
 
 
 def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_path):

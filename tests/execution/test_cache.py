@@ -5,19 +5,18 @@ import json
 import nbformat
 import pytest
 
+from conftest import copy_of_tiny
 from deckkit.commands.build import build_project
 from deckkit.model.project import Project
-from helper import NOTES, good_decks, write_project
+from helper import NOTES, good_decks
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def project(tmp_path):
-    write_project(tmp_path, good_decks())
-    first = build_project(Project(tmp_path), timeout=60)
-    assert first.ok and sorted(first.executed) == ["A_hero", "B_agenda"]
-    return Project(tmp_path)
+def project(tiny_build, tmp_path):
+    """A copy of the tiny project as its first build left it (A and B executed and cached)."""
+    return Project(copy_of_tiny(tiny_build, tmp_path / "tiny"))
 
 
 def edit(project, name, change):
@@ -107,3 +106,27 @@ def test_editing_the_cli_or_an_exporter_re_executes_no_deck_but_a_demo_edit_does
     assert key_after("output/export.py") == first
     assert key_after("templates/deckkit/deckkit.css") == first
     assert key_after("demos/timing.py") != first
+
+
+def test_the_environment_key_is_what_a_kernel_sees_not_what_this_process_imported(
+        tmp_path, monkeypatch):
+    """A package folder added to this process's sys.path (torch's C++ extension support adds
+    setuptools' vendored packages) leaves every key as it was; one on PYTHONPATH, which a
+    kernel would import from, changes them."""
+    from deckkit.execution import cache
+
+    extra = tmp_path / "vendored" / "extra_pkg-1.0.dist-info"
+    extra.mkdir(parents=True)
+    (extra / "METADATA").write_text("Metadata-Version: 2.1\nName: extra-pkg\nVersion: 1.0\n")
+    cache.environment_fingerprint.cache_clear()
+    try:
+        before = cache.environment_fingerprint()
+        monkeypatch.syspath_prepend(str(extra.parent))
+        cache.environment_fingerprint.cache_clear()
+        assert cache.environment_fingerprint() == before
+        monkeypatch.setenv("PYTHONPATH", str(extra.parent))
+        cache.environment_fingerprint.cache_clear()
+        assert cache.environment_fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache.environment_fingerprint.cache_clear()

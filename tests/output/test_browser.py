@@ -4,12 +4,10 @@ import re
 
 import pytest
 
-from deckkit.commands.build import build_project
 from deckkit.model.project import Project
 from deckkit.model.slides import slide_starts
 from deckkit.output import browser
 from deckkit.output.contact import contact_sheet
-from helper import NOTES, code, good_decks, md, write_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,61 +21,63 @@ def repo_build(repo_build, chromium_path):
     return repo_build[0]
 
 
+class AxeScan:
+    """axe-core (bundled with axe-playwright-python, offline) on the page as a whole, then on
+    each slide while it is shown: hidden slides are skipped by axe, so each gets its turn."""
+
+    def __init__(self):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe, self.scanned, self.found = Axe(), [], []
+
+    def __call__(self, page, info):
+        if not self.scanned:
+            self.scan(page, "page")
+        self.scan(page, f"slide {info['index'] + 1} ({info['title']!r})",
+                  ".reveal .slides > section.present")
+
+    def scan(self, page, where, context=None):
+        result = self.axe.run(page, context=context, options={"resultTypes": ["violations"]})
+        self.scanned.append(where)
+        for v in result.response["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                self.found.append(f"{where}: {v['id']} ({v['impact']}): "
+                                  f"{v['nodes'][0]['html'][:120]}")
+
+
 @pytest.fixture(scope="module")
-def fixture_build(tmp_path_factory, chromium_path):
-    """A deck with maths, a plot and a diagram far from the first slide."""
-    root = tmp_path_factory.mktemp("fx")
-    decks = good_decks()
-    extra = [
-        md("## Maths\n\n$$p_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$$", "slide", key="maths"),
-        code("import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0]); plt.show()", "slide",
-             key="plot"),
-        md("## Filler", "slide", key="f1"), md("## Filler 2", "slide", key="f2"),
-        md("## Filler 3", "slide", key="f3"),
-        md("## Far diagram\n\n```mermaid\nflowchart LR\n  X[\"input\"] --> Y[\"logits\"]\n```",
-           "slide", key="far"),
-        md("## Too tall\n\n" + "\n\n".join(f"line {i}" for i in range(40)), "slide", key="tall"),
-    ]
-    decks["B_agenda.ipynb"].cells += extra
-    keys = ["plan", "more"] + [c.metadata["deckkit"]["key"] for c in extra]
-    budgets = [24] + [12] * (len(keys) - 1)  # 2 minutes in all
-    notes = dict(NOTES, **{"B_agenda.md": "# B\n\n" + "".join(
-        f"## {k} · {b} s\nx\n" for k, b in zip(keys, budgets))})
-    write_project(root, decks, notes=notes)
-    assert build_project(Project(root), timeout=60).ok
-    return root
+def session_sheet(repo_build, screenshot_dir):
+    """One walk over the session deck for the tests that read it: its contact sheet, with an
+    axe scan of each slide on the way (sheet.axe)."""
+    axe = AxeScan()
+    sheet = contact_sheet(repo_build / "build/html/session.slides.html", screenshot_dir,
+                          each_slide=axe)
+    sheet.axe = axe
+    return sheet
 
 
 def test_session_deck_renders_offline_every_slide_fits_and_is_captured(repo_build,
-                                                                      screenshot_dir):
-    sheet = contact_sheet(repo_build / "build/html/session.slides.html", screenshot_dir)
-    assert len(sheet.slides) == count_slides(Project(repo_build))
+                                                                      session_sheet):
+    from PIL import Image, ImageStat
+
+    sheet = session_sheet
+    total = count_slides(Project(repo_build))
+    assert len(sheet.slides) == total
     assert sheet.blocked == []
     assert sheet.overflowing == [], [f"{o['section']}: {o['title']}" for o in sheet.overflowing]
-    assert sheet.sheet.stat().st_size > 10_000
+    for shot in sheet.slides:   # each a full-size picture of a slide, not a blank page
+        with Image.open(shot) as img:
+            assert img.size == (1280, 720), shot.name
+            assert max(ImageStat.Stat(img.convert("L")).stddev) > 10, f"{shot.name} is blank"
+    with Image.open(sheet.sheet) as grid:  # six thumbnails a row, one row per six slides
+        assert grid.size == (6 * 320, -(-total // 6) * 180)
 
 
-def test_every_slide_of_the_session_deck_meets_the_rooms_standard(repo_build, tmp_path):
+def test_every_slide_of_the_session_deck_meets_the_rooms_standard(session_sheet):
     """At 1280×720 with every fragment shown: text ≥ 18 px (chart and diagram text as shown),
     body ≥ 24 px, code ≥ 20 px, nothing clipped, under a picture or under the navigation,
     every picture with a real alt text."""
-    sheet = contact_sheet(repo_build / "build/html/session.slides.html", tmp_path)
-    assert [str(p) for p in sheet.illegible] == []
-
-
-def test_overflow_check_catches_a_slide_that_is_too_tall(fixture_build, tmp_path):
-    sheet = contact_sheet(fixture_build / "build/html/session.slides.html", tmp_path)
-    assert [o["title"] for o in sheet.overflowing] == ["Too tall"]
-
-
-def test_the_standard_finds_a_plain_matplotlib_plot_and_passes_a_diagram(fixture_build,
-                                                                       tmp_path):
-    sheet = contact_sheet(fixture_build / "build/html/session.slides.html", tmp_path)
-    plot = [p.problem for p in sheet.illegible if p.element.startswith("img 'No description")]
-    assert plot == ["no alt text that says what it shows",
-                    "text size inside the picture unknown (no data-min-font-px)"]
-    assert not [p for p in sheet.illegible if p.title == "Far diagram"]
-    assert not sheet.ok
+    assert [str(p) for p in session_sheet.illegible] == []
 
 
 def test_notes_stay_hidden_from_the_audience(repo_build):
@@ -119,49 +119,10 @@ def test_speaker_view_shows_notes_and_pacing(repo_build, screenshot_dir):
         assert s.blocked == []
 
 
-def test_maths_plots_and_far_diagrams_render(fixture_build, screenshot_dir):
-    with browser.open_deck(fixture_build / "build/html/session.slides.html") as s:
-        page = s.page
-        info = browser.show_slide(page, browser.slide_count(page) - 2)  # straight to the far one
-        assert info["title"] == "Far diagram"
-        page.wait_for_timeout(300)
-        size = page.evaluate("""() => { const img = Reveal.getCurrentSlide()
-            .querySelector('.deckkit-mermaid img');
-            return img && img.complete ? [img.naturalWidth, img.getBoundingClientRect().width]
-                                       : null; }""")
-        assert size and size[0] > 0 and size[1] > 100
-        page.screenshot(path=str(screenshot_dir / "fixture_far_diagram.png"))
-        page.evaluate("""() => { const m = document.querySelector('.MathJax_Display');
-            const idx = Reveal.getIndices(m.closest('section')); Reveal.slide(idx.h, idx.v); }""")
-        page.wait_for_function("""() => { const m = Reveal.getCurrentSlide()
-            .querySelector('.MathJax_Display');  // replaced while MathJax re-renders
-            return m && m.getBoundingClientRect().width > 50; }""", timeout=10000)
-        assert "\\frac" not in page.evaluate("Reveal.getCurrentSlide().innerText")
-        plot = page.evaluate("""() => [...document.querySelectorAll('img[src^="data:image/png"]')]
-            .map(i => i.naturalWidth)""")
-        assert plot and min(plot) > 0
-        assert s.blocked == []
-
-
-def test_an_axe_scan_finds_no_serious_or_critical_violation_on_any_slide(repo_build):
-    """axe-core (bundled with axe-playwright-python, offline) on the page as a whole, then on
-    each slide while it is shown: hidden slides are skipped by axe, so each gets its turn."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe, found = Axe(), []
-
-    def scan(where, context=None):
-        result = axe.run(s.page, context=context, options={"resultTypes": ["violations"]})
-        for v in result.response["violations"]:
-            if v["impact"] in ("serious", "critical"):
-                found.append(f"{where}: {v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}")
-
-    with browser.open_deck(repo_build / "build/html/session.slides.html") as s:
-        scan("page")
-        for info in browser.walk(s.page):
-            scan(f"slide {info['index'] + 1} ({info['title']!r})",
-                 ".reveal .slides > section.present")
-    assert found == []
+def test_an_axe_scan_finds_no_serious_or_critical_violation_on_any_slide(session_sheet):
+    axe = session_sheet.axe
+    assert len(axe.scanned) == 1 + len(session_sheet.slides) and axe.scanned[0] == "page"
+    assert axe.found == []
 
 
 def test_search_finds_a_word_on_a_later_slide_and_zoom_is_there_offline(repo_build):
@@ -256,31 +217,6 @@ def test_the_qr_code_on_the_title_slide_decodes_to_the_materials_url(repo_build)
         assert link.get_attribute("href") == url and s.blocked == []
 
 
-@pytest.fixture(scope="module")
-def contrast_build(repo_build, tmp_path_factory):
-    """The same executed decks (the build cache is copied along) exported with the
-    high-contrast theme."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("contrast") / "repo"
-    shutil.copytree(repo_build, root, ignore=shutil.ignore_patterns("html", "share"))
-    result = build_project(Project(root), theme="high-contrast")
-    assert result.ok, [str(f) for f in result.findings]
-    return root
-
-
-def test_the_high_contrast_theme_meets_the_rooms_standard_at_aaa_contrast(contrast_build,
-                                                                          tmp_path):
-    """Every text of every slide at 7:1 against what is behind it (WCAG AAA), measured in the
-    page: axe-core cannot tell the background of text on reveal.js's scaled slides (it reports
-    "incomplete"), so the legibility check measures colours itself."""
-    page_path = contrast_build / "build/html/session.slides.html"
-    assert 'data-deckkit-theme="high-contrast"' in page_path.read_text()
-    assert "white-contrast.css" in page_path.read_text()
-    sheet = contact_sheet(page_path, tmp_path)
-    assert [str(p) for p in sheet.illegible] == []
-
-
 def test_the_title_slide_links_to_a_scroll_view_that_shows_every_slide(repo_build):
     page_path = repo_build / "build/html/session.slides.html"
     with browser.open_deck(page_path) as s:
@@ -317,20 +253,3 @@ def test_on_a_phone_a_slide_link_lands_on_its_slide_and_the_body_text_is_readabl
             '.reveal .jp-RenderedMarkdown p, .reveal .jp-RenderedMarkdown li')]
             .map(e => parseFloat(getComputedStyle(e).fontSize) * Reveal.getScale())""")
         assert len(sizes) > 50 and min(sizes) >= 14 and s.blocked == []
-
-
-def test_a_slide_walked_for_its_picture_shows_its_maths_typeset(fixture_build):
-    """walk() (contact sheet, legibility) waits for the maths a slide re-renders when shown:
-    a shot taken at once showed empty space where the formulas go."""
-    with browser.open_deck(fixture_build / "build/html/session.slides.html") as s:
-        page = s.page
-        index = page.evaluate("""() => Reveal.getSlides().findIndex(
-            s => s.querySelector('.MathJax_Display, .MathJax'))""")
-        assert index >= 0
-        list(browser.walk(page, [0]))  # somewhere else first, so the maths slide changes
-        [info] = browser.walk(page, [index])
-        assert not info["broken"]
-        width = page.evaluate("""() => Math.max(...[...Reveal.getCurrentSlide()
-            .querySelectorAll('.MathJax_Display, .MathJax')]
-            .map(m => m.getBoundingClientRect().width))""")
-        assert width > 20

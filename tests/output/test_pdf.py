@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
+from conftest import copy_of_tiny
 from deckkit.cli import main
-from deckkit.commands.build import build_project
 from deckkit.model.project import Project
 from deckkit.output.pdf import export_pdfs
 from helper import good_decks, write_project
@@ -15,12 +15,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory, chromium_path):
+def pdfs(tmp_path_factory, chromium_path, tiny_build):
     if not (shutil.which("pdfinfo") and shutil.which("pdftoppm")):
         pytest.skip("poppler-utils (pdfinfo, pdftoppm) not installed")
-    root = tmp_path_factory.mktemp("pdf")
-    write_project(root, good_decks())
-    assert build_project(Project(root), timeout=60).ok
+    root = copy_of_tiny(tiny_build, tmp_path_factory.mktemp("pdf") / "tiny")
     return root, export_pdfs(Project(root).build)
 
 

@@ -151,13 +151,18 @@ def _run_cells(page, count: int, slide: LiveSlide) -> None:
 def live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool = True,
                        progress=lambda msg: None) -> LiveSheet:
     """Drive RISE over one section (or "session") and check every slide on both screens."""
+    with browser.shared():   # the export is read and RISE driven by one Chromium
+        return _live_contact_sheet(project, section, out_dir, run, progress)
+
+
+def _live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool,
+                        progress) -> LiveSheet:
     try:
         from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
     except ImportError:
         raise DeckError("the live contact sheet needs playwright",
                         fix="pip install playwright (deckkit uses the system Chromium)") from None
-    chromium = browser.find_chromium()
+    browser.find_chromium()
     name = "session" if section.lower() == "session" else project.session().section(section).stem
     exported_page = project.build.page(name)
     if not exported_page.exists():
@@ -173,11 +178,11 @@ def live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool 
     seen: list[dict] = []
     presenter.start()
     try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=chromium, args=browser.FLAGS)
+        with browser.launched() as b:
+            context = b.new_context(viewport={"width": VIEWPORTS[0][0],
+                                              "height": VIEWPORTS[0][1]})
             try:
-                page = b.new_page(viewport={"width": VIEWPORTS[0][0],
-                                            "height": VIEWPORTS[0][1]})
+                page = context.new_page()
                 page.goto(presenter.url)
                 page.wait_for_selector(".reveal .slides section.present", timeout=120000)
                 page.wait_for_function("document.querySelectorAll('.jp-OutputArea').length > 0"
@@ -225,7 +230,7 @@ def live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool 
                                 f"{str(exc).splitlines()[0]}",
                                 fix="look at build/present/jupyter.log") from None
             finally:
-                b.close()
+                context.close()
     finally:
         sheet.failures = presenter.live_log.new_lines()
         presenter.stop()

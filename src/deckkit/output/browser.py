@@ -44,24 +44,65 @@ def open_deck(path: Path, query: str = "transition=none", timeout_ms: int = 3000
         yield s
 
 
-@contextlib.contextmanager
-def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int = 30000,
-              viewport: tuple[int, int] = (WIDTH, HEIGHT), hash_: str = ""):
-    """Any built page from file:// in headless Chromium, every other request aborted."""
+_SHARED: list = []   # the browser of the open shared() block, if any
+
+
+def _playwright():
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise DeckError("slide rendering needs playwright", fix="pip install playwright (no "
                         "browser download: deckkit uses the system Chromium)") from None
+    return sync_playwright, PlaywrightError
+
+
+@contextlib.contextmanager
+def shared():
+    """One Chromium for every page opened inside the block (open_page, open_deck, launched):
+    each page gets a fresh context of its own, the browser starts once.  A PDF export of a
+    dozen decks, or a test run, pays for one start instead of one per page.  Nested blocks
+    use the outer one's browser."""
+    if _SHARED:
+        yield _SHARED[0]
+        return
+    sync_playwright, PlaywrightError = _playwright()
     chromium = find_chromium()
-    where = _display(path)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+            b = p.chromium.launch(executable_path=chromium, args=FLAGS)
+            _SHARED.append(b)
             try:
-                context = browser.new_context(viewport={"width": viewport[0],
-                                                        "height": viewport[1]})
+                yield b
+            finally:
+                _SHARED.clear()
+                b.close()
+    except PlaywrightError as exc:
+        raise DeckError(f"Chromium failed ({' '.join(str(exc).split())[:200]})",
+                        fix="update Chromium (apt-get install -y chromium) and try again") from None
+
+
+@contextlib.contextmanager
+def launched():
+    """The shared browser when a shared() block is open, else one started (and closed) for
+    this use alone."""
+    if _SHARED:
+        yield _SHARED[0]
+        return
+    with shared() as b:
+        yield b
+
+
+@contextlib.contextmanager
+def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int = 30000,
+              viewport: tuple[int, int] = (WIDTH, HEIGHT), hash_: str = ""):
+    """Any built page from file:// in headless Chromium, every other request aborted."""
+    _, PlaywrightError = _playwright()
+    where = _display(path)
+    try:
+        with launched() as b:
+            context = b.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            try:
                 session = BrowserPage(None, context)
 
                 def route(r):
@@ -78,7 +119,7 @@ def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int 
                 _wait_ready(session.page, ready, timeout_ms, where)
                 yield session
             finally:
-                browser.close()
+                context.close()
     except PlaywrightError as exc:
         message = " ".join(str(exc).split())[:200]
         raise DeckError(f"Chromium failed on it ({message})", where=where,

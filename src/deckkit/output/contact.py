@@ -36,7 +36,9 @@ def _pillow():
 
 
 def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
-                  progress=lambda msg: None) -> ContactSheet:
+                  progress=lambda msg: None, each_slide=None) -> ContactSheet:
+    """``each_slide(page, info)``, when given, is called on every slide once it is shot and
+    measured (another check on the same walk, e.g. an accessibility scan)."""
     image = _pillow()
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("slide-*.png"):
@@ -57,6 +59,8 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
                 broken.append(info)
             illegible += legibility.judge(session.page.evaluate(legibility.MEASURE,
                                                                 info["index"]), floor)
+            if each_slide is not None:
+                each_slide(session.page, info)
             if (info["index"] + 1) % 10 == 0:
                 progress(f"contact sheet: {info['index'] + 1}/{total} slides")
         blocked = list(session.blocked)

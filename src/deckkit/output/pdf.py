@@ -37,6 +37,13 @@ def export_pdfs(layout: BuildLayout, progress=lambda msg: None) -> list[Path]:
     session = layout.page("session")
     decks = sorted(p for p in html.glob("*.slides.html") if p != session)
     written = []
+    with browser.shared():   # one Chromium for every page printed
+        _print_all(layout, decks, session, written, progress)
+    return written
+
+
+def _print_all(layout: BuildLayout, decks: list[Path], session: Path, written: list[Path],
+               progress) -> None:
     for deck in decks:
         name = deck.name.removesuffix(".slides.html")
         progress(f"pdf: {name}")
@@ -48,7 +55,6 @@ def export_pdfs(layout: BuildLayout, progress=lambda msg: None) -> list[Path]:
     if layout.run_sheet_html.exists():
         progress("pdf: run sheet")
         written.append(print_page(layout.run_sheet_html, layout.run_sheet_pdf))
-    return written
 
 
 def print_page(html: Path, out: Path) -> Path:
