@@ -14,7 +14,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # noqa: E402 (must precede the imports below)
 
 from . import __version__  # noqa: E402
-from .errors import DeckError, Finding  # noqa: E402
+from .errors import DeckError, Finding, internal_error  # noqa: E402
 from .execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT  # noqa: E402
 from .output.themes import THEME_NAMES  # noqa: E402
 
@@ -368,21 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in deckkit: say so plainly, keep the traceback opt-in
         if os.environ.get("DECKKIT_DEBUG"):
             raise
-        where = _innermost(exc)
-        print(f"deckkit: internal error: {type(exc).__name__}: {exc} ({where}). This is a bug in "
-              "deckkit, not in your decks; run again with DECKKIT_DEBUG=1 for the traceback and "
-              "report it", file=sys.stderr)
+        print("deckkit: " + internal_error(exc, "run again with DECKKIT_DEBUG=1 for the "
+                                           "traceback and report it"), file=sys.stderr)
         return EXIT_INTERNAL
-
-
-def _innermost(exc: BaseException) -> str:
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return "no traceback"
-    last = frames[-1]
-    return f"{Path(last.filename).name}:{last.lineno}"
 
 
 if __name__ == "__main__":

@@ -65,3 +65,22 @@ def first_line(source: str, width: int = 50) -> str:
         if line:
             return line if len(line) <= width else line[: width - 1] + "…"
     return "<empty cell>"
+
+
+def innermost(exc: BaseException) -> str:
+    """Where ``exc`` was raised, as file:line of its innermost frame."""
+    import traceback
+    from pathlib import Path
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "no traceback"
+    last = frames[-1]
+    return f"{Path(last.filename).name}:{last.lineno}"
+
+
+def internal_error(exc: BaseException, then: str) -> str:
+    """What to say about a bug in deckkit (an exception that is not a DeckError): its type,
+    message and place, that it is not the user's decks, and ``then``, what to do next."""
+    return (f"internal error: {type(exc).__name__}: {exc} ({innermost(exc)}). This is a bug in "
+            f"deckkit, not in your decks; {then}")

@@ -27,10 +27,10 @@ import nbformat
 from ..execution.cache import CacheCorrupt, ExecutionCache, execution_key
 from ..live import LOG_NAME, badge_bundle
 from ..model.project import DeckRecord, Project
+from ..output.export import TEMPLATE
 from ..output.layout import write_atomic
 from ..steps.attach_notes import insert_notes
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "deckkit"
 # A live cell that runs past this many times its recorded time (and at least MIN_BUDGET_S)
 # is stopped and its recorded output shown.
 BUDGET_FACTOR = 4.0
@@ -151,8 +151,8 @@ def _draw_diagrams(project: Project, record: DeckRecord, nb) -> None:
 
 def rise_css() -> str:
     """The export's stylesheet, then what RISE's page needs to match it."""
-    return ((TEMPLATES / "deckkit.css").read_text(encoding="utf-8") + "\n"
-            + (TEMPLATES / "rise.css").read_text(encoding="utf-8"))
+    return ((TEMPLATE / "deckkit.css").read_text(encoding="utf-8") + "\n"
+            + (TEMPLATE / "rise.css").read_text(encoding="utf-8"))
 
 
 def live_kernelspec(name: str, folder: Path) -> dict | None:

@@ -16,90 +16,30 @@ import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..errors import DeckError
+from ..errors import DeckError, internal_error
 from ..execution.fork import KernelFork
 from ..execution.kernel import Kernel, imported_modules, needs_kernel
 from ..execution.parallel import start_fork
 from ..model.project import Project
+from ..output.export import TEMPLATE
 from ..output.layout import write_atomic
 from .build import build_project
 from .present import _signals_as_interrupts
 
 EVENTS = "/__deckkit/events"
 REHEARSAL = "/__deckkit/rehearsal"
-CLIENT = r"""<script>
-(function () {
-  var version = %(version)d;
-  function banner(problems) {
-    var box = document.getElementById("deckkit-preview-problems");
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "deckkit-preview-problems";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:99;max-height:60vh;" +
-        "overflow:auto;background:#fff3f3;color:#5a0000;border-bottom:3px solid #b00020;" +
-        "font:18px/1.35 'Source Sans Pro',sans-serif;padding:10px 16px;white-space:pre-wrap";
-      document.body.appendChild(box);
-    }
-    box.textContent = "The last save did not build; the slides below are the last good ones.\n\n"
-      + problems.join("\n");
-  }
-  function listen() {
-    var source = new EventSource("%(events)s?since=" + version);
-    source.addEventListener("reload", function () { source.close(); location.reload(); });
-    source.addEventListener("problems", function (event) { banner(JSON.parse(event.data)); });
-    source.onerror = function () { source.close(); setTimeout(listen, 1000); };
-  }
-  listen();
-
-  // Rehearsal timings: seconds on each slide (by its key) while this page is visible, sent to
-  // the preview server every few seconds and when the page goes away (a reload included).  The
-  // speaker view's slide previews load this page as "receivers": they reload with it (above)
-  // but record nothing, or each second would count two or three times.
-  if (/(^|[?&])receiver/i.test(location.search)) { return; }
-  var spent = {}, key = null, since = Date.now();
-  function currentKey() {
-    var slide = window.Reveal && Reveal.getCurrentSlide && Reveal.getCurrentSlide();
-    for (var s = slide; s; s = s.parentElement && s.parentElement.closest("section")) {
-      if (s.dataset && s.dataset.key) { return s.dataset.key; }
-    }
-    return null;
-  }
-  function tick() {
-    var now = Date.now();
-    if (key && document.visibilityState === "visible") {
-      spent[key] = (spent[key] || 0) + Math.min((now - since) / 1000, 600);
-    }
-    since = now;
-    key = currentKey();
-  }
-  function flush(leaving) {
-    tick();
-    var body = JSON.stringify(spent);
-    if (body === "{}") { return; }
-    spent = {};
-    if (leaving && navigator.sendBeacon) { navigator.sendBeacon("%(rehearsal)s", body); }
-    else { fetch("%(rehearsal)s", { method: "POST", body: body, keepalive: true }); }
-  }
-  window.addEventListener("load", function () {
-    if (!window.Reveal) { return; }
-    Reveal.on("ready", tick);
-    Reveal.on("slidechanged", tick);
-    tick();
-    setInterval(function () { flush(false); }, %(every)d);
-  });
-  document.addEventListener("visibilitychange", tick);
-  window.addEventListener("pagehide", function () { flush(true); });
-  window.deckkitRehearsalFlush = function () { flush(false); };
-})();
-</script>
-"""
 FLUSH_MS = 5000
+
+
+@lru_cache(maxsize=1)
+def client_script() -> str:
+    """templates/deckkit/preview-client.js, inlined into the pages the preview serves."""
+    return (TEMPLATE / "preview-client.js").read_text(encoding="utf-8")
 
 
 @dataclass
@@ -180,8 +120,10 @@ class _Handler(SimpleHTTPRequestHandler):
         if not target.is_file():
             return self.send_error(HTTPStatus.NOT_FOUND, "not built (yet)")
         text = target.read_text(encoding="utf-8")
-        client = CLIENT % {"version": self.state.version, "events": EVENTS,
-                           "rehearsal": REHEARSAL, "every": FLUSH_MS}
+        config = json.dumps({"version": self.state.version, "events": EVENTS,
+                             "rehearsal": REHEARSAL, "every": FLUSH_MS})
+        client = (f"<script>window.deckkitPreview = {config};</script>\n"
+                  f"<script>\n{client_script()}</script>\n")
         text = text.replace("</body>", client + "</body>", 1) if "</body>" in text else text + client
         body = text.encode("utf-8")
         self.send_response(HTTPStatus.OK)
@@ -290,7 +232,14 @@ class Preview:
             warnings = [str(f) for f in result.findings if f.severity != "error"]
         except DeckError as exc:
             problems, warnings = [str(exc)], []
-        self._keep_warm(asked)
+        except Exception as exc:  # a bug must not end the watch: it is shown like a finding
+            problems, warnings = [internal_error(exc, "the preview keeps watching; save again "
+                                                 "after a fix, and report it")], []
+        try:
+            self._keep_warm(asked)
+        except Exception as exc:  # a warm kernel saves seconds; without one the next edit waits
+            warnings.append(f"no kernel kept warm for the next edit ({type(exc).__name__}: "
+                            f"{exc})")
         for line in problems + warnings:
             self.say(line)
         took = time.perf_counter() - start
