@@ -38,6 +38,9 @@ MAX_TEXT_SIZE = 50_000    # characters: mermaid's own maxTextSize
 ERROR_MARKS = ("Maximum text size in diagram exceeded", "Syntax error in text")
 
 
+WALL_CAP = 4  # a diagram's wall time may reach this many times its CPU time limit
+
+
 class DiagramError(Exception):
     """A diagram that cannot be drawn: its message says why, in words for the author."""
 
@@ -74,7 +77,8 @@ class _Worker:
     def _wait(self, timeout: float) -> bool:
         """Wait for the reply while the renderer has spent less than ``timeout`` seconds of
         CPU on it: a build draws diagrams beside running decks, and a diagram kept waiting
-        for a core is not a diagram too big to draw (wall time is capped at 4× as well)."""
+        for a core is not a diagram too big to draw (wall time is capped at WALL_CAP× as
+        well)."""
         import psutil
 
         try:
@@ -82,7 +86,7 @@ class _Worker:
             spent = sum(process.cpu_times()[:2])
         except psutil.Error:
             process = None
-        deadline = time.monotonic() + 4 * timeout
+        deadline = time.monotonic() + WALL_CAP * timeout
         while time.monotonic() < deadline:
             ready, _, _ = select.select([self.proc.stdout], [], [], min(1.0, timeout))
             if ready:
