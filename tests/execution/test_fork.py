@@ -130,6 +130,28 @@ def test_a_kernel_is_started_the_usual_way_when_the_fork_has_died(tmp_path):
     assert result.nb.cells[1].outputs[0]["text"] == f"{os.getpid()}\n"  # launched by us
 
 
+def test_a_fork_that_stops_answering_is_ended_and_the_kernel_starts_the_usual_way(
+        tmp_path, monkeypatch):
+    import signal
+
+    from deckkit.execution import fork as fork_module
+
+    made = KernelFork({}, ())
+    made._wait_ready()
+    os.kill(made.pid, signal.SIGSTOP)   # alive, but it answers nothing
+    monkeypatch.setattr(fork_module, "REPLY_TIMEOUT", 1.0)
+    started = time.monotonic()
+    result = execute_notebook(make_nb("C", [md("# T", "slide"),
+                                            code("import os\nprint(os.getppid())")]),
+                              "decks/C_t.ipynb", tmp_path, 30,
+                              kernel=Kernel(tmp_path, fork=made))
+    made.close()
+    assert result.ok, result.findings
+    assert result.nb.cells[1].outputs[0]["text"] == f"{os.getpid()}\n"  # launched by us
+    assert time.monotonic() - started < 25
+    assert made._process.poll() is not None   # the stuck fork was ended
+
+
 def test_the_fork_and_its_kernels_end_when_deckkit_dies(tmp_path):
     """A build killed outright (no finally runs) leaves neither the fork nor a kernel."""
     script = ("import os, sys\nfrom pathlib import Path\n"

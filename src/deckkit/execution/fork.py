@@ -31,6 +31,7 @@ FORKABLE = ("numpy", "torch", "scipy", "pandas", "sklearn")
 # import time: a fork imports that, and the kernel's own import of pyplot is quick
 BASES = {"matplotlib.pyplot": "matplotlib.backends.backend_agg"}
 START_TIMEOUT = 120  # seconds for the fork's imports: beyond that, kernels start as usual
+REPLY_TIMEOUT = 30   # seconds for one fork() reply (ms when well): beyond that the fork is ended
 
 
 def can_fork() -> bool:
@@ -122,7 +123,7 @@ class KernelFork:
                 if not self._ready:
                     self._wait_ready()
                 self._send({"argv": argv, "env": env, "cwd": str(cwd)})
-                reply = self._receive()
+                reply = self._receive_within(REPLY_TIMEOUT)
             except (OSError, ValueError, ForkError) as exc:
                 self._broken = f"the kernel fork stopped ({exc})"
                 raise ForkError(self._broken) from None
@@ -131,12 +132,7 @@ class KernelFork:
             return reply["pid"]
 
     def _wait_ready(self) -> None:
-        timer = threading.Timer(START_TIMEOUT, self._process.kill)
-        timer.start()
-        try:
-            reply = self._receive()
-        finally:
-            timer.cancel()
+        reply = self._receive_within(START_TIMEOUT)
         if not reply.get("ready"):
             raise ForkError(reply.get("error", "it did not start"))
         self._ready = True
@@ -148,10 +144,17 @@ class KernelFork:
         except OSError as exc:
             self._broken = f"the kernel fork stopped ({exc})"
 
-    def _receive(self) -> dict:
-        line = self._process.stdout.readline()
+    def _receive_within(self, seconds: float) -> dict:
+        """The fork's next reply; a fork silent for ``seconds`` is ended (a stuck fork would
+        hold every kernel start of the build), and its kernels start the usual way."""
+        timer = threading.Timer(seconds, self._process.kill)
+        timer.start()
+        try:
+            line = self._process.stdout.readline()
+        finally:
+            timer.cancel()
         if not line:
-            raise ForkError("it exited")
+            raise ForkError(f"it exited or gave no reply within {seconds:g} s")
         return json.loads(line)
 
     def close(self) -> None:
