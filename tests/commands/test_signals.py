@@ -49,6 +49,7 @@ class FakePresenter:
 @pytest.mark.parametrize("name", SIGNALS)
 def test_present_stops_its_server_on_every_signal_and_restores_the_handlers(monkeypatch, name):
     monkeypatch.setattr(present_module, "Presenter", FakePresenter)
+    monkeypatch.setattr(present_module, "_preflight", lambda presenter, say: None)
     before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
     said = []
     timer = _send_soon(name)

@@ -184,16 +184,19 @@ def present(project: Project, section: str | None, port: int | None, open_browse
     with _signals_as_interrupts():
         try:
             url = presenter.start()
+            warming = _preflight(presenter, say)
             say(f"slideshow at {url}")
             say("in the slideshow: Space/arrows move, Shift+Enter runs a cell, , hides buttons;"
                 " Ctrl-C here stops the server")
-            for missing in presenter.missing:
-                say(f"no safety net for {missing}")
             if open_browser:
                 webbrowser.open(url)
             while presenter.proc.poll() is None:
                 for line in presenter.live_log.new_lines():
                     say(line)
+                if warming is not None and (check := warming.warmed(0)) is not None:
+                    say(str(check))
+                    say(_verdict(warming.problems, check))
+                    warming = None
                 time.sleep(0.3)
         except KeyboardInterrupt:
             interrupted = True
@@ -202,6 +205,34 @@ def present(project: Project, section: str | None, port: int | None, open_browse
             presenter.stop()
     return PresentResult(presenter.url, presenter.notebook, interrupted,
                          presenter.proc.returncode if presenter.proc else None)
+
+
+def _preflight(presenter: Presenter, say: Callable[[str], None]):
+    """Print the preflight's screen; returns it while the compile cache is still warming."""
+    from .preflight import Preflight
+
+    preflight = Preflight(presenter.project, presenter.notebook, presenter.missing)
+    say(f"preflight for {presenter.notebook.name}:")
+    checks = preflight.run()
+    for check in checks:
+        say(str(check))
+    preflight.problems = sum(1 for c in checks if c.ok is False)
+    warming = next((c for c in checks if c.ok is None), None)
+    say(_verdict(preflight.problems, warming))
+    return preflight if warming is not None else None
+
+
+def _verdict(problems: int, compile_check) -> str:
+    if compile_check is not None and compile_check.ok is None:
+        return (f"preflight: {problems} problem(s) above; " if problems else "preflight: ready "
+                "but ") + "the compile cache is warming (a line follows when it is warm)"
+    if compile_check is not None and compile_check.ok is False:
+        return ("preflight: the compile cells compile when run, and their recorded output is "
+                "the safety net" + (f"; {problems} other problem(s) above" if problems else ""))
+    if problems:
+        return (f"preflight: {problems} problem(s) above, each saying what to do; the slideshow "
+                "is open")
+    return "preflight: ready"
 
 
 @contextlib.contextmanager
