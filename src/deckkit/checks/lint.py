@@ -11,10 +11,8 @@ from ..model.committed import normalise
 from ..model.deck import Deck
 from ..model.generated import GENERATORS
 from ..model.session import Session
+from ..model.slides import SLIDE_TYPES, slide_starts
 from ..model.slides import heading as slide_heading
-from ..model.slides import slide_starts
-
-SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 
 
 def lint_deck(deck: Deck, session: Session) -> list[Finding]:

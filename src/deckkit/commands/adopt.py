@@ -8,7 +8,6 @@ decks/session.toml.  The original notebook is only read."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +15,11 @@ import nbformat
 
 from ..errors import DeckError
 from ..model.committed import normalise
+from ..model.names import slugify
 from ..model.project import Project
 from ..model.session import Section, load_session
-from ..model.slides import heading, slide_starts, slide_type
+from ..model.slides import SLIDE_TYPES, heading, slide_starts, slide_type
 from ..output.layout import write_atomic
-
-VALID_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 
 
 @dataclass
@@ -32,20 +30,6 @@ class Adopted:
     notes_moved: int
     minutes: float
     changes: list[str]
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-
-
-def slugify(text: str, sep: str = "-", limit: int = 40) -> str:
-    words = re.findall(r"[a-z0-9]+", _ascii(text).lower())
-    out = ""
-    for word in words:
-        if len(out) + len(word) + 1 > limit:
-            break
-        out = f"{out}{sep}{word}" if out else word
-    return out
 
 
 def share_out(minutes: float, slides: int) -> list[float]:
@@ -102,9 +86,9 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
         if kind in (None, ""):
             unset += kind == ""
             cell.metadata["slideshow"] = {"slide_type": "-"}
-        elif kind not in VALID_TYPES:
+        elif kind not in SLIDE_TYPES:
             raise DeckError(f'cell {index} has slide_type "{kind}"', where=str(notebook),
-                            fix=f"set it to one of {', '.join(VALID_TYPES)} in Jupyter first")
+                            fix=f"set it to one of {', '.join(SLIDE_TYPES)} in Jupyter first")
     if unset:
         changes.append(f'{unset} cell(s) with slide_type "" (unset) read as "-"')
 
@@ -149,7 +133,8 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
     for number, index in enumerate(starts, 1):
         cell = nb.cells[index]
         text = heading(cell.source) if cell.cell_type == "markdown" else None
-        base = f"{letter.lower()}-{slugify(text) if text and slugify(text) else f'slide-{number}'}"
+        words = slugify(text, limit=40) if text else ""
+        base = f"{letter.lower()}-{words or f'slide-{number}'}"
         key, n = base, 2
         while key in used:
             key, n = f"{base}-{n}", n + 1

@@ -19,6 +19,7 @@ import nbformat
 from ..errors import Finding
 from ..model.committed import strip_outputs
 from ..model.deck import read_deck
+from ..model.names import slugify
 from ..model.project import Project, Resolved
 from ..model.solutions import withheld_cells
 from ..output.layout import BuildLayout, atomic_path, write_atomic
@@ -77,12 +78,8 @@ def _build(project: Project, layout: BuildLayout, pdf: bool, progress) -> ShareR
 
 
 def slug(title: str) -> str:
-    """A file name from the talk's title: "Neural Networks: NumPy → PyTorch" ->
-    "neural-networks-numpy-pytorch"."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "slides"
+    """The package's file name from the talk's title ("slides" when it has no ASCII word)."""
+    return slugify(title) or "slides"
 
 
 def _package_files(folder: Path) -> list[Path]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# every slide_type RISE and nbconvert know ("-" continues the slide above)
+SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 HIDDEN = ("skip", "notes")
 
 
