@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DeckError
+from ..execution.processes import stop_left
 from ..model.committed import rise_settings
 from ..model.project import Project
 from ..steps.merge import merge_session
@@ -158,12 +159,7 @@ class Presenter:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
-        _, left = psutil.wait_procs(tree, timeout=5)
-        for process in left:
-            try:
-                process.kill()
-            except psutil.Error:
-                pass
+        stop_left(tree, settle=5, grace=2)
 
 
 @dataclass

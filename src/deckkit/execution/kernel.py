@@ -371,30 +371,18 @@ class ProcessSweeper:
         names of what had to be stopped ("sleep 300")."""
         import psutil
 
+        from .processes import stop_left
+
         self.snapshot()
-        alive = []
+        names = []
         for process in self.seen.values():
             try:
                 if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                    alive.append(process)
+                    names.append((process, " ".join(process.cmdline()[:2]) or process.name()))
             except psutil.Error:
                 continue
-        if alive:
-            _, alive = psutil.wait_procs(alive, timeout=settle)
-        names = []
-        for process in alive:
-            try:
-                names.append(" ".join(process.cmdline()[:2]) or process.name())
-                process.terminate()
-            except psutil.Error:
-                continue
-        _, left = psutil.wait_procs(alive, timeout=grace)
-        for process in left:
-            try:
-                process.kill()
-            except psutil.Error:
-                pass
-        return names
+        stopped = stop_left([p for p, _ in names], settle, grace)
+        return [name for p, name in names if p in stopped]
 
 
 def failure_place(traceback: str, source: str) -> str:
