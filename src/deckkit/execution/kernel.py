@@ -7,6 +7,8 @@ import asyncio
 import os
 import queue
 import re
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -157,6 +159,7 @@ class Kernel:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._sweeper = ProcessSweeper()
+        self._sockets: str | None = None   # the kernel's socket folder (POSIX)
         self._current: dict = {"index": None}
         client = self._client = CappedClient(
             nbformat.v4.new_notebook(), kernel_name=self.kernel_name, record_timing=True,
@@ -192,10 +195,22 @@ class Kernel:
             self._outcome = exc
         finally:
             loop.close()
+            if self._sockets is not None:
+                shutil.rmtree(self._sockets, ignore_errors=True)
             self._done.set()
+
+    def _ipc_dir(self) -> str:
+        self._sockets = tempfile.mkdtemp(prefix="deckkit-kernel-")
+        return self._sockets
 
     async def _start(self, client) -> None:
         client.km = client.create_kernel_manager()
+        if os.name == "posix":
+            # Unix sockets in a folder of the kernel's own, not TCP ports: a port picked free
+            # can be taken by another process before the kernel binds it ("Address already in
+            # use", seen with many kernels starting at once), and a socket file cannot
+            client.km.transport = "ipc"
+            client.km.ip = os.path.join(self._ipc_dir(), "kernel")
         if self.fork is not None:
             import uuid
 
