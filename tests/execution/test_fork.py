@@ -117,17 +117,23 @@ def test_a_forked_kernel_keeps_the_cell_timeout_and_the_stray_process_check(fork
     assert psutil.Process(fork.pid).children() == []  # both kernels ended and were reaped
 
 
-def test_a_kernel_is_started_the_usual_way_when_the_fork_has_died(tmp_path):
-    made = KernelFork({}, ())
-    made._process.kill()
-    made._process.wait()
+def parent_of_a_kernel_run_with(made: KernelFork, tmp_path) -> int:
+    """Run a one-cell deck with a kernel that may come from ``made``; the kernel's parent pid
+    (deckkit's when the kernel was launched the usual way, the fork's when it was forked)."""
     result = execute_notebook(make_nb("C", [md("# T", "slide"),
                                             code("import os\nprint(os.getppid())")]),
                               "decks/C_t.ipynb", tmp_path, 30,
                               kernel=Kernel(tmp_path, fork=made))
-    made.close()
     assert result.ok, result.findings
-    assert result.nb.cells[1].outputs[0]["text"] == f"{os.getpid()}\n"  # launched by us
+    return int(result.nb.cells[1].outputs[0]["text"])
+
+
+def test_a_kernel_is_started_the_usual_way_when_the_fork_has_died(tmp_path):
+    made = KernelFork({}, ())
+    made._process.kill()
+    made._process.wait()
+    assert parent_of_a_kernel_run_with(made, tmp_path) == os.getpid()  # launched by us
+    made.close()
 
 
 def test_a_fork_that_stops_answering_is_ended_and_the_kernel_starts_the_usual_way(
@@ -141,13 +147,8 @@ def test_a_fork_that_stops_answering_is_ended_and_the_kernel_starts_the_usual_wa
     os.kill(made.pid, signal.SIGSTOP)   # alive, but it answers nothing
     monkeypatch.setattr(fork_module, "REPLY_TIMEOUT", 1.0)
     started = time.monotonic()
-    result = execute_notebook(make_nb("C", [md("# T", "slide"),
-                                            code("import os\nprint(os.getppid())")]),
-                              "decks/C_t.ipynb", tmp_path, 30,
-                              kernel=Kernel(tmp_path, fork=made))
+    assert parent_of_a_kernel_run_with(made, tmp_path) == os.getpid()  # launched by us
     made.close()
-    assert result.ok, result.findings
-    assert result.nb.cells[1].outputs[0]["text"] == f"{os.getpid()}\n"  # launched by us
     assert time.monotonic() - started < 25
     assert made._process.poll() is not None   # the stuck fork was ended
 

@@ -178,7 +178,7 @@ def _live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool
     seen: list[dict] = []
     presenter.start()
     try:
-        with browser.launched() as b:
+        with browser.shared() as b:
             context = b.new_context(viewport={"width": VIEWPORTS[0][0],
                                               "height": VIEWPORTS[0][1]})
             try:

@@ -102,7 +102,7 @@ class Preflight:
         self.compiles = compile_cells(nbformat.read(str(notebook), as_version=4))
         self._warm: Check | None = None
         self._thread: threading.Thread | None = None
-        self.problems = 0   # how many of run()'s checks failed (set by whoever prints them)
+        self.problems = 0   # how many of run()'s checks failed
 
     def run(self) -> list[Check]:
         if self.compiles:
@@ -110,6 +110,7 @@ class Preflight:
             self._thread.start()
         checks = [kernel_check(self.project, self.notebook),
                   recordings_check(self.notebook, self.missing), gpu_check()]
+        self.problems = sum(1 for c in checks if c.ok is False)
         if self.compiles:
             checks.append(self._warm or Check(
                 "compile", None, f"{self.compiles} torch.compile cell(s): filling the cache in "

@@ -212,7 +212,6 @@ def _preflight(presenter: Presenter, say: Callable[[str], None]):
     checks = preflight.run()
     for check in checks:
         say(str(check))
-    preflight.problems = sum(1 for c in checks if c.ok is False)
     warming = next((c for c in checks if c.ok is None), None)
     say(_verdict(preflight.problems, warming))
     return preflight if warming is not None else None

@@ -59,7 +59,7 @@ def _playwright():
 
 @contextlib.contextmanager
 def shared():
-    """One Chromium for every page opened inside the block (open_page, open_deck, launched):
+    """One Chromium for every page opened inside the block (open_page, open_deck, the live sheet):
     each page gets a fresh context of its own, the browser starts once.  A PDF export of a
     dozen decks, or a test run, pays for one start instead of one per page.  Nested blocks
     use the outer one's browser."""
@@ -83,24 +83,13 @@ def shared():
 
 
 @contextlib.contextmanager
-def launched():
-    """The shared browser when a shared() block is open, else one started (and closed) for
-    this use alone."""
-    if _SHARED:
-        yield _SHARED[0]
-        return
-    with shared() as b:
-        yield b
-
-
-@contextlib.contextmanager
 def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int = 30000,
               viewport: tuple[int, int] = (WIDTH, HEIGHT), hash_: str = ""):
     """Any built page from file:// in headless Chromium, every other request aborted."""
     _, PlaywrightError = _playwright()
     where = _display(path)
     try:
-        with launched() as b:
+        with shared() as b:
             context = b.new_context(viewport={"width": viewport[0], "height": viewport[1]})
             try:
                 session = BrowserPage(None, context)
