@@ -1,10 +1,10 @@
 """The package's shape, held by a test: each folder imports only what its role allows, and the
 notebook side (what deck cells import) never reaches build code."""
 
-import ast
 from pathlib import Path
 
 import deckkit
+from deckkit.commands.student_kit import package_imports as deckkit_imports
 
 PACKAGE = Path(deckkit.__file__).parent
 
@@ -16,7 +16,7 @@ ALLOWED = {
     "execution": ("execution", "errors", "output.layout", "__init__"),
     "output": ("output", "model", "errors"),
     "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
-                 "demos", "figures", "live"),
+                 "demos", "figures", "live", "__init__"),
     # the notebook side: deck cells import these; they must not pull in build code
     "demos": ("demos", "errors"),
     "agenda": ("agenda", "model.session", "errors"),
@@ -24,26 +24,6 @@ ALLOWED = {
     # the kernel extension RISE's kernels load: the standard library and itself only
     "live": ("live",),
 }
-
-
-def deckkit_imports(path: Path, root: Path = PACKAGE) -> set[str]:
-    """Every deckkit module ``path`` imports, as a dotted name relative to the package
-    ("__init__" for the package itself)."""
-    package = list(path.relative_to(root).parts[:-1])
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = package[: len(package) - (node.level - 1)]
-            if node.module:
-                found.add(".".join(base + node.module.split(".")))
-            else:
-                found |= {".".join(base + [a.name]) or "__init__" for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("deckkit"):
-            found.add(node.module.removeprefix("deckkit").lstrip(".") or "__init__")
-        elif isinstance(node, ast.Import):
-            found |= {a.name.removeprefix("deckkit.") for a in node.names
-                      if a.name.startswith("deckkit.")}
-    return {m if not m.startswith("__version__") else "__init__" for m in found}
 
 
 def violations(root: Path) -> list[str]:

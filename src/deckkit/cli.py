@@ -194,7 +194,8 @@ def cmd_share(args) -> int:
         print(f"deckkit: the student PDF is skipped: {exc}", file=sys.stderr)
         pdf = False
     try:
-        result = build_share(project, pdf=pdf, progress=_progress)
+        result = build_share(project, pdf=pdf, progress=_progress,
+                             run_notebooks=args.verify_run)
     except DeckError as exc:
         print(f"deckkit: the student package is incomplete: {exc}", file=sys.stderr)
         return 1
@@ -308,6 +309,9 @@ def parser() -> argparse.ArgumentParser:
     cs.set_defaults(func=cmd_contact)
 
     sh = sub.add_parser("share", help="the student package in build/share/: decks, PDF, exercises")
+    sh.add_argument("--verify-run", action="store_true",
+                    help="before publishing, unpack the zip alone, install it in a fresh virtual "
+                         "environment as its README says and run every notebook (minutes)")
     sh.set_defaults(func=cmd_share)
 
     dr = sub.add_parser("doctor", help="presenter's preflight: GPU, torch, compile, build, timings")

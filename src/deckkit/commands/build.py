@@ -144,7 +144,8 @@ def _export_page(layout: BuildLayout, ctx: DeckContext, nb, exec_key: str, stamp
     page's key (part of the session page's key)."""
     record, title = ctx.record, f"{ctx.record.section.label} — {ctx.session.title}"
     page_key = export_key(exec_key, record.nb, record.notes_text or "",
-                          "\n".join((title, ctx.audience, ctx.session.materials_url, theme)))
+                          "\n".join((title, ctx.audience, ctx.session.materials_url,
+                                     ctx.session.notebooks_url, theme)))
     out = layout.page(record.name, ctx.audience)
     result.trace.append((record.name, "export"))
     result.outputs.append(out)

@@ -1,5 +1,6 @@
 """The student package, build/share/: the offline HTML decks and the session PDF without
-speaker notes or solutions, and the exercise notebooks with their solutions removed.
+speaker notes or solutions, the exercise notebooks with their solutions removed, and every
+section's notebook in a form students can run on their own laptop (commands/student_kit.py).
 
 The package is built aside (build/.share-staging), verified — no line of a withheld slide or
 cell and no speaker note in any page or exercise — and only then swapped in, so a failed share
@@ -25,6 +26,7 @@ from ..model.solutions import withheld_cells
 from ..output.layout import BuildLayout, atomic_path, write_atomic
 from ..steps.students import drop_tagged
 from .build import BuildResult, build_project
+from .student_kit import add_student_kit, readme_section, verify_run
 
 DISTINCT = 12  # characters: shorter lines ("import torch") also appear where they are allowed
 
@@ -34,14 +36,17 @@ class ShareResult(BuildResult):
     verified: list[str] = field(default_factory=list)   # what the share step checked, in words
 
 
-def build_share(project: Project, pdf: bool = True, progress=lambda msg: None) -> ShareResult:
+def build_share(project: Project, pdf: bool = True, progress=lambda msg: None,
+                run_notebooks: bool = False) -> ShareResult:
+    """``run_notebooks``: before the package is swapped in, unpack its zip alone, install it as
+    the student README says in a fresh virtual environment and run every notebook (minutes)."""
     final = project.build
     staging = final.share_staging()
     shutil.rmtree(staging.share_dir, ignore_errors=True)
     if final.share_dir.is_dir():  # start from the old package: unchanged pages are not rewritten
         shutil.copytree(final.share_dir, staging.share_dir, symlinks=True)
     try:
-        result = _build(project, staging, pdf, progress)
+        result = _build(project, staging, pdf, progress, run_notebooks)
         if result.ok:
             _swap(staging.share_dir, final.share_dir)
             result.outputs = [final.share_dir / p.relative_to(staging.share_dir)
@@ -51,7 +56,8 @@ def build_share(project: Project, pdf: bool = True, progress=lambda msg: None) -
     return result
 
 
-def _build(project: Project, layout: BuildLayout, pdf: bool, progress) -> ShareResult:
+def _build(project: Project, layout: BuildLayout, pdf: bool, progress,
+           run_notebooks: bool = False) -> ShareResult:
     built = build_project(project, audience="student", progress=progress, layout=layout)
     result = ShareResult(**vars(built))
     if not result.ok:
@@ -67,13 +73,28 @@ def _build(project: Project, layout: BuildLayout, pdf: bool, progress) -> ShareR
 
         progress("share: printing the student PDF")
         result.outputs.append(print_pdf(layout.page("session", "student"), layout.share_pdf))
-    result.outputs.append(write_atomic(layout.share_readme, README))
+    progress("share: the runnable notebooks, their demos and requirements.txt")
+    kit = add_student_kit(project, layout, built.resolved)
+    result.findings += kit.findings
+    result.outputs += kit.outputs
+    result.outputs.append(write_atomic(layout.share_readme,
+                                       readme(built.resolved.session.title)
+                                       + readme_section(kit, built.resolved)))
     found, result.verified = verify_package(project, layout, built.resolved)
     result.findings += found
     if result.ok:  # only a verified package is zipped
         name = slug(built.resolved.session.title)
-        result.outputs.append(write_zip(layout.share_dir, layout.share_zip(name), name))
-        result.verified.append(f"{name}.zip holds the same {_count_files(layout)} files")
+        package = write_zip(layout.share_dir, layout.share_zip(name), name)
+        result.outputs.append(package)
+        result.verified.append(f"{name}.zip holds the same {_count_files(layout)} files "
+                               f"({package.stat().st_size / 1e6:.1f} MB)")
+        if run_notebooks:
+            secrets = secret_lines(project, built.resolved)
+            report = verify_run(package, progress, scan=lambda top: search(
+                sorted((top / "notebooks").glob("*.ipynb")), secrets,
+                lambda path: f"{name}.zip: {path.relative_to(top).as_posix()}"))
+            result.findings += report.findings
+            result.verified += report.verified
     return result
 
 
@@ -139,12 +160,10 @@ def _page_text(path: Path) -> str:
     return _plain(html.unescape(re.sub(r"<[^>]+>", "", text)))
 
 
-def verify_package(project: Project, layout: BuildLayout,
-                   resolved: Resolved | None = None) -> tuple[list[Finding], list[str]]:
-    """Look for what must not be there: every distinctive line of a withheld slide or cell, and
-    of the speaker notes, searched in every student page and exercise.  Lines that also stand
-    (whole or as part of a line) in what students are allowed to see are not evidence."""
-    resolved = resolved or project.resolve()
+def secret_lines(project: Project, resolved: Resolved) -> dict[str, set[str]]:
+    """Every distinctive line of a withheld slide or cell and of the speaker notes, by kind;
+    lines that also stand (whole or as part of a line) in what students may see are not
+    evidence of anything and are left out."""
     withheld, allowed, notes = [], [], []
     for record in resolved.records:
         gone = withheld_cells(record.nb)
@@ -158,25 +177,50 @@ def verify_package(project: Project, layout: BuildLayout,
         for i, cell in enumerate(nb.cells):
             (withheld if i in gone else allowed).append(cell.source)
     visible = _plain("\n".join(allowed))  # a line found in what students may see proves nothing
-    secrets = {kind: {line for line in _distinct_lines(sources) if line not in visible}
-               for kind, sources in (("solution", withheld), ("speaker notes", notes))}
-    files = sorted(layout.html_dir("student").glob("*.slides.html"))
-    files += sorted((layout.share_dir / "exercises").glob("*.ipynb"))
+    return {kind: {line for line in _distinct_lines(sources) if line not in visible}
+            for kind, sources in (("solution", withheld), ("speaker notes", notes))}
+
+
+def search(files: list[Path], secrets: dict[str, set[str]], shown) -> list[Finding]:
+    """Findings for every file (student page or notebook) that holds a speaker-notes block or
+    a secret line; ``shown(path)`` names the file in a finding."""
     findings = []
     for path in files:
-        text = _page_text(path) if path.suffix == ".html" else _plain("\n".join(
-            c.source for c in nbformat.read(str(path), as_version=4).cells))
+        text = _page_text(path) if path.suffix == ".html" else _notebook_text(path)
         raw = path.read_text(encoding="utf-8")
         if 'class="notes"' in raw:
-            findings.append(Finding(_shown(path, layout), "share-leak",
+            findings.append(Finding(shown(path), "share-leak",
                                     "holds a speaker-notes block; the student package must not"))
         for kind, lines in secrets.items():
             leaked = sorted(line for line in lines if line in text)
             if leaked:
-                findings.append(Finding(_shown(path, layout), "share-leak",
+                findings.append(Finding(shown(path), "share-leak",
                                         f"holds {len(leaked)} line(s) of {kind}, e.g. "
                                         f'"{leaked[0][:60]}"; the package was not published'))
-    verified = [f"{len(files)} page(s) and exercise(s) searched for "
+    return findings
+
+
+def _notebook_text(path: Path) -> str:
+    """A notebook's cells and text outputs as compared (a solution's printout is a leak too)."""
+    nb = nbformat.read(str(path), as_version=4)
+    parts = [c.source for c in nb.cells]
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) or []:
+            parts.append(out.get("text", "") if isinstance(out.get("text", ""), str) else "")
+            parts.append(str(out.get("data", {}).get("text/plain", "")))
+    return _plain("\n".join(parts))
+
+
+def verify_package(project: Project, layout: BuildLayout,
+                   resolved: Resolved | None = None) -> tuple[list[Finding], list[str]]:
+    """Look for what must not be there: every distinctive line of a withheld slide or cell, and
+    of the speaker notes, searched in every student page, exercise and runnable notebook."""
+    secrets = secret_lines(project, resolved or project.resolve())
+    files = sorted(layout.html_dir("student").glob("*.slides.html"))
+    files += sorted((layout.share_dir / "exercises").glob("*.ipynb"))
+    files += sorted(layout.share_notebooks.glob("*.ipynb"))
+    findings = search(files, secrets, lambda path: _shown(path, layout))
+    verified = [f"{len(files)} page(s) and notebook(s) searched for "
                 f"{len(secrets['solution'])} solution line(s) and {len(secrets['speaker notes'])} "
                 "speaker-note line(s): none found" if not findings else "leaks found"]
     return findings, verified
@@ -186,13 +230,16 @@ def _shown(path: Path, layout: BuildLayout) -> str:
     return f"build/share/{path.relative_to(layout.share_dir).as_posix()}"
 
 
-README = """Neural Networks: NumPy -> PyTorch — the session's slides and exercise.
+def readme(title: str) -> str:
+    """The student README's first part: what the package holds and how to read the decks."""
+    return f"""{title} — the session's slides, notebooks and exercise.
 
 Unzipped, this folder works with no internet connection: open html/session.slides.html.
 
 html/session.slides.html   the whole session; open it in a browser, no internet needed
 html/<section>.slides.html one deck per section
 session.pdf                the same slides as a PDF (one page per slide)
+notebooks/                 every section as a notebook you can run (see below)
 exercises/                 the translation exercise: open it in Jupyter and fill in the blanks
 
 Keys in the HTML decks: arrows or space to move, Esc for an overview, M (or the menu sign

@@ -38,6 +38,7 @@ class Session:
     total_minutes: float
     sections: tuple[Section, ...]
     materials_url: str = ""   # where students find the materials: a link and QR code on slides
+    notebooks_url: str = ""   # the public folder of the share package's notebooks (model/launch.py)
 
     def section(self, letter: str) -> Section:
         for s in self.sections:
@@ -82,17 +83,24 @@ def load_session(decks_dir: Path) -> Session:
     if not sections:
         raise DeckError("lists no [[section]]", where=str(path),
                         fix="add one [[section]] table per section of the talk")
-    url = data.get("materials_url", "")
-    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
-        raise DeckError(f"materials_url is {url!r}", where=str(path),
-                        fix='give the full web address students open, e.g. '
-                            'materials_url = "https://example.org/course/"')
+    url = _web_address(data, "materials_url", path, "https://example.org/course/")
+    notebooks = _web_address(data, "notebooks_url", path,
+                             "https://github.com/OWNER/REPO/tree/main/notebooks")
     return Session(
         title=str(data.get("title", "Session")),
         total_minutes=float(data.get("total_minutes", 0)),
         sections=tuple(sections),
         materials_url=url,
+        notebooks_url=notebooks,
     )
+
+
+def _web_address(data: dict, key: str, path: Path, example: str) -> str:
+    url = data.get(key, "")
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+        raise DeckError(f"{key} is {url!r}", where=str(path),
+                        fix=f'give the full web address students open, e.g. {key} = "{example}"')
+    return url
 
 
 def find_decks_dir(marker: str = "session.toml", start: Path | None = None) -> Path:

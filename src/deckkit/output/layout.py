@@ -119,6 +119,15 @@ class BuildLayout:
         return self.share_dir / "exercises" / name
 
     @property
+    def share_notebooks(self) -> Path:
+        """The runnable notebooks, and beside them what their code imports and reads."""
+        return self.share_dir / "notebooks"
+
+    @property
+    def share_requirements(self) -> Path:
+        return self.share_dir / "requirements.txt"
+
+    @property
     def share_pdf(self) -> Path:
         return self.share_dir / "session.pdf"
 

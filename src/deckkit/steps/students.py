@@ -5,6 +5,9 @@ script in a student's browser.  Authors are trusted; `deckkit check` warns where
 
 from __future__ import annotations
 
+from nbformat.v4 import new_markdown_cell
+
+from ..model.launch import launch_links, links_markdown
 from ..model.solutions import STUDENT_DROPS, inert, withheld_cells
 
 
@@ -27,4 +30,16 @@ def drop_solutions(nb, ctx):
             if "text/html" in data:
                 html = data["text/html"]
                 data["text/html"] = inert("".join(html) if isinstance(html, list) else html)[0]
+    return nb, []
+
+
+def add_launch_links(nb, ctx):
+    """Step: where the session names a public notebooks folder (notebooks_url), the deck's
+    closing slide says where to run the section's notebook (model/launch.py)."""
+    links = launch_links(ctx.session.notebooks_url, ctx.record.deck.path.name)
+    if links:
+        nb.cells.append(new_markdown_cell(
+            f"Run this section's notebook yourself: {links_markdown(links)}",
+            metadata={"slideshow": {"slide_type": "-"}, "deckkit": {"launch": True}},
+            id="deckkit-launch"))  # a fixed id: the same deck gives the same page
     return nb, []
