@@ -9,10 +9,12 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -27,6 +29,34 @@ from ..model.committed import rise_settings
 from ..model.project import Project
 from ..steps.merge import merge_session
 from .live_room import LIVE_LAYOUT, LiveLog, Recorded, recorded_deck, server_env, write_room
+
+
+def open_privately(url: str) -> Path:
+    """Open ``url`` in the presenter's browser without putting it on the browser's command
+    line, where any local user reads it (``ps``): the browser is given a file, readable by the
+    presenter alone, that forwards to ``url`` — what Jupyter's own file URLs do.  The browser
+    starts in a thread of its own, so a BROWSER that waits cannot hold presenting up.  Returns
+    the private folder holding the file (remove it when done)."""
+    import html
+
+    folder = Path(tempfile.mkdtemp(prefix="deckkit-open-"))  # 0700: the presenter's only
+    page = folder / "open-slideshow.html"
+    fd = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(f'<!DOCTYPE html><meta charset="utf-8"><title>Opening the slideshow</title>'
+                 f'<meta http-equiv="refresh" content="0;url={html.escape(url)}">'
+                 f'<p><a href="{html.escape(url)}">Open the slideshow</a></p>\n')
+    threading.Thread(target=webbrowser.open, args=(page.as_uri(),), daemon=True).start()
+    return folder
+
+
+def private_log(path: Path):
+    """``path`` opened for writing, readable by its owner alone: the server's log shows its
+    URL with the token."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)  # a log left by an earlier run may have other modes
+    return os.fdopen(fd, "w", encoding="utf-8")
 
 
 def free_port() -> int:
@@ -134,7 +164,7 @@ class Presenter:
         env = dict(os.environ, JUPYTER_TOKEN=self.token, **server_env(self.project))
         self.live_log = LiveLog(self.project.build.present_dir)
         self.live_log.reset()
-        with open(self.log, "w", encoding="utf-8") as log:
+        with private_log(self.log) as log:
             self.proc = subprocess.Popen(server_command(self.project, self.port), env=env,
                                          stdout=log, stderr=subprocess.STDOUT,
                                          cwd=self.project.root, start_new_session=True)
@@ -176,7 +206,7 @@ def present(project: Project, section: str | None, port: int | None, open_browse
     server exits; every way out stops the server and its kernels."""
     presenter = Presenter(project, section, port)
     say(f"starting JupyterLab on 127.0.0.1:{presenter.port} (log: {presenter.log})")
-    interrupted = False
+    interrupted, opener = False, None
     with _signals_as_interrupts():
         try:
             url = presenter.start()
@@ -185,7 +215,7 @@ def present(project: Project, section: str | None, port: int | None, open_browse
             say("in the slideshow: Space/arrows move, Shift+Enter runs a cell, , hides buttons;"
                 " Ctrl-C here stops the server")
             if open_browser:
-                webbrowser.open(url)
+                opener = open_privately(url)
             while presenter.proc.poll() is None:
                 for line in presenter.live_log.new_lines():
                     say(line)
@@ -199,6 +229,8 @@ def present(project: Project, section: str | None, port: int | None, open_browse
             say("shutting down the server and its kernels")
         finally:
             presenter.stop()
+            if opener is not None:
+                shutil.rmtree(opener, ignore_errors=True)
     return PresentResult(presenter.url, presenter.notebook, interrupted,
                          presenter.proc.returncode if presenter.proc else None)
 

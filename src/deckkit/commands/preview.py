@@ -11,6 +11,7 @@ the server and that kernel; the kernels a build starts end with that build."""
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 import webbrowser
@@ -20,6 +21,7 @@ from functools import lru_cache, partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from ..errors import DeckError, internal_error
 from ..execution.fork import KernelFork
@@ -34,6 +36,12 @@ from .present import _signals_as_interrupts
 EVENTS = "/__deckkit/events"
 REHEARSAL = "/__deckkit/rehearsal"
 FLUSH_MS = 5000
+# Who the server answers: the presenter's own browser on this machine.  A request whose Host is
+# another name (a web page's DNS rebinding) is refused, and so is a POST without this origin or
+# without the run's secret, which only the served pages carry.
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+MAX_BODY = 100_000     # bytes of a rehearsal report (a few hundred slide keys)
+IDLE_TIMEOUT = 60      # seconds a connection may send nothing before it is closed
 
 
 @lru_cache(maxsize=1)
@@ -54,11 +62,16 @@ class State:
     closing: bool = False
     rehearsal_path: Path | None = None                        # where this rehearsal is saved
     rehearsed: dict[str, float] = field(default_factory=dict)  # slide key -> seconds
+    keys: frozenset[str] = frozenset()   # the slide keys of the decks as last read
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(18))
 
     def rehearse(self, spent: dict[str, float]) -> None:
-        """Add a page's report to this preview's rehearsal and save it (one file per day)."""
+        """Add a page's report to this preview's rehearsal and save it (one file per day); a
+        key that names no slide of the decks is left out."""
         with self.changed:
             for key, seconds in spent.items():
+                if key not in self.keys:
+                    continue
                 self.rehearsed[key] = round(self.rehearsed.get(key, 0.0) + seconds, 1)
             if self.rehearsal_path is not None:
                 day = self.rehearsal_path.stem.removeprefix("rehearsal-")
@@ -84,7 +97,10 @@ class State:
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """build/html as files, each page with the reload client; the event stream for it."""
+    """build/html as files, each page with the reload client; the event stream for it; the
+    rehearsal reports.  Only for the presenter: see LOCAL_NAMES."""
+
+    timeout = IDLE_TIMEOUT
 
     def __init__(self, *args, state: State, **kwargs):
         self.state = state
@@ -93,7 +109,30 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (the base class names it so)
         pass
 
+    def _hosts(self) -> set[str]:
+        port = self.server.server_address[1]
+        return {f"{name}:{port}" for name in LOCAL_NAMES}
+
+    def _refused(self) -> bool:
+        """Refuse (403) a request addressed to any other host name; True when refused."""
+        if self.headers.get("Host", "") in self._hosts():
+            return False
+        self.send_error(HTTPStatus.FORBIDDEN, "deckkit preview answers only 127.0.0.1 and "
+                        "localhost")
+        return True
+
+    def _inside(self, path: str) -> Path | None:
+        """The file a URL path names, when it lies inside build/html (a link out is not)."""
+        try:
+            target = Path(self.translate_path(path)).resolve()
+            root = Path(self.directory).resolve()
+            return target if target == root or root in target.parents else None
+        except (ValueError, OSError):  # a NUL byte in the path, a loop of links
+            return None
+
     def do_GET(self):  # noqa: N802
+        if self._refused():
+            return None
         path = self.path.split("?", 1)[0]
         if path == EVENTS:
             return self._events()
@@ -101,27 +140,56 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._page(path)
         return super().do_GET()
 
+    def do_HEAD(self):  # noqa: N802
+        if not self._refused():
+            super().do_HEAD()
+
+    def send_head(self):
+        if self._inside(self.path.split("?", 1)[0]) is None:
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
+    def list_directory(self, path):
+        self.send_error(HTTPStatus.NOT_FOUND, "no listings")
+        return None
+
     def do_POST(self):  # noqa: N802
-        if self.path.split("?", 1)[0] != REHEARSAL:
+        if self._refused():
+            return None
+        path, _, query = self.path.partition("?")
+        if path != REHEARSAL:
             return self.send_error(HTTPStatus.NOT_FOUND)
+        origin = self.headers.get("Origin", "")
+        if (origin not in {f"http://{host}" for host in self._hosts()}
+                or parse_qs(query).get("secret") != [self.state.secret]):
+            return self.send_error(HTTPStatus.FORBIDDEN, "only the preview's own pages report")
+        length = self.headers.get("Content-Length", "")
+        if not length.isdigit():
+            return self.send_error(HTTPStatus.LENGTH_REQUIRED)
+        if int(length) > MAX_BODY:
+            return self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
-            length = min(int(self.headers.get("Content-Length", 0)), 100_000)
-            report = json.loads(self.rfile.read(length) or b"{}")
+            report = json.loads(self.rfile.read(int(length)) or b"{}")
             spent = {str(k): float(v) for k, v in report.items()
                      if isinstance(v, (int, float)) and 0 <= v <= 3600}
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
             return self.send_error(HTTPStatus.BAD_REQUEST, "a JSON object of seconds per key")
         self.state.rehearse(spent)
         self.send_response(HTTPStatus.NO_CONTENT)
         self.end_headers()
 
     def _page(self, path: str) -> None:
-        target = Path(self.translate_path(path))
-        if not target.is_file():
+        target = self._inside(path)
+        if target is None or not target.is_file():
             return self.send_error(HTTPStatus.NOT_FOUND, "not built (yet)")
-        text = target.read_text(encoding="utf-8")
+        try:
+            text = target.read_text(encoding="utf-8")
+        except UnicodeDecodeError:  # not a page deckkit wrote: served as it is
+            return super().do_GET()
         config = json.dumps({"version": self.state.version, "events": EVENTS,
-                             "rehearsal": REHEARSAL, "every": FLUSH_MS})
+                             "rehearsal": f"{REHEARSAL}?secret={self.state.secret}",
+                             "every": FLUSH_MS})
         client = (f"<script>window.deckkitPreview = {config};</script>\n"
                   f"<script>\n{client_script()}</script>\n")
         text = text.replace("</body>", client + "</body>", 1) if "</body>" in text else text + client
@@ -168,6 +236,13 @@ class _Handler(SimpleHTTPRequestHandler):
     def _send(self, event: str, data: str) -> None:
         self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
         self.wfile.flush()
+
+
+def slide_keys(resolved) -> frozenset[str]:
+    """Every slide key of the decks: what a rehearsal report may name."""
+    return frozenset(key for record in resolved.records for cell in record.nb.cells
+                     if isinstance(meta := cell.metadata.get("deckkit"), dict)
+                     and isinstance(key := meta.get("key"), str))
 
 
 @dataclass
@@ -230,6 +305,8 @@ class Preview:
                                  kernels=lambda job, env: self._warm_kernel(job, env, asked))
             problems = [str(f) for f in result.findings if f.severity == "error"]
             warnings = [str(f) for f in result.findings if f.severity != "error"]
+            if result.resolved is not None:
+                self.state.keys = slide_keys(result.resolved)
         except DeckError as exc:
             problems, warnings = [str(exc)], []
         except Exception as exc:  # a bug must not end the watch: it is shown like a finding
@@ -323,8 +400,8 @@ def preview(project: Project, section: str | None, port: int, open_browser: bool
             url = p.start()
             say(f"previewing {url} — save a deck, a note or session.toml and the page reloads "
                 "on the same slide; Ctrl-C stops")
-            if open_browser:
-                webbrowser.open(url)
+            if open_browser:  # in a thread: a BROWSER that waits must not stop the watch
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
             p.watch()
         except KeyboardInterrupt:
             say("preview stopped")
