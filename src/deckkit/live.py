@@ -150,7 +150,7 @@ def tell(log: Path | None, deck: str, cell, problem: str, restored: bool, **more
     entry = {"time": time.strftime("%H:%M:%S"), "deck": deck, "cell": cell,
              "problem": problem, "restored": restored, **more}
     try:
-        with open(log, "a", encoding="utf-8") as f:
+        with open(log, "a", encoding="utf-8", newline="\n") as f:
             f.write(json.dumps(entry) + "\n")
     except OSError:
         pass

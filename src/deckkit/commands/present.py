@@ -42,7 +42,7 @@ def open_privately(url: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="deckkit-open-"))  # 0700: the presenter's only
     page = folder / "open-slideshow.html"
     fd = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(f'<!DOCTYPE html><meta charset="utf-8"><title>Opening the slideshow</title>'
                  f'<meta http-equiv="refresh" content="0;url={html.escape(url)}">'
                  f'<p><a href="{html.escape(url)}">Open the slideshow</a></p>\n')
@@ -56,7 +56,18 @@ def private_log(path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.chmod(path, 0o600)  # a log left by an earlier run may have other modes
-    return os.fdopen(fd, "w", encoding="utf-8")
+    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def kill_group(proc) -> None:
+    """Kill ``proc`` and its process group (POSIX: started with start_new_session), or the
+    process alone where there are no process groups (Windows: stop_left ends its tree)."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        proc.kill()
+    proc.wait()
 
 
 def free_port() -> int:
@@ -187,8 +198,7 @@ class Presenter:
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+                kill_group(self.proc)
         stop_left(tree, settle=5, grace=2)
 
 
@@ -262,6 +272,13 @@ def _verdict(problems: int, compile_check) -> str:
     return "preflight: ready"
 
 
+def stop_signals(module=signal) -> tuple:
+    """The signals that end presenting besides Ctrl-C, as this system has them: SIGTERM; SIGHUP
+    (a closed terminal) on POSIX; SIGBREAK (Ctrl-Break) on Windows."""
+    return tuple(getattr(module, name) for name in ("SIGTERM", "SIGHUP", "SIGBREAK")
+                 if hasattr(module, name))
+
+
 @contextlib.contextmanager
 def _signals_as_interrupts():
     """SIGTERM and SIGHUP end presenting the way Ctrl-C does (main thread only)."""
@@ -272,7 +289,7 @@ def _signals_as_interrupts():
     def interrupt(signum, frame):
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {sig: signal.signal(sig, interrupt) for sig in stop_signals()}
     try:
         yield
     finally:

@@ -340,7 +340,7 @@ def verify_run(package_zip: Path, progress=lambda msg: None, python: Path | None
             report.verified.append(f"the package's requirements.txt installed into a fresh "
                                    f"virtual environment in {time.monotonic() - started:.0f} s")
         runner = tmp / "run_notebooks.py"
-        runner.write_text(RUNNER, encoding="utf-8")
+        runner.write_text(RUNNER, encoding="utf-8", newline="\n")
         results = tmp / "results.jsonl"
         proc = subprocess.Popen([str(python), str(runner), str(top / "notebooks"),
                                  str(timeout), str(results)], cwd=top, env=env,
@@ -443,7 +443,7 @@ probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
 NotebookClient(probe, timeout=120, kernel_name="python3",
                resources={"metadata": {"path": str(folder)}}).execute()
 prefix, found = "".join(o.get("text", "") for o in probe.cells[0].outputs).splitlines()[:2]
-with open(results, "a", encoding="utf-8") as fh:
+with open(results, "a", encoding="utf-8", newline="\n") as fh:
     fh.write(json.dumps({"probe": {"prefix": prefix, "deckkit": found}}) + "\n")
 for path in sorted(folder.glob("*.ipynb")):
     nb = nbformat.read(str(path), as_version=4)
@@ -474,7 +474,7 @@ for path in sorted(folder.glob("*.ipynb")):
         at = state["cell"]
         errors.append({"cell": at, "error": stopped,
                        "source": nb.cells[at].source if at is not None else ""})
-    with open(results, "a", encoding="utf-8") as fh:
+    with open(results, "a", encoding="utf-8", newline="\n") as fh:
         fh.write(json.dumps({"notebook": path.name, "cells": len(code), "errors": errors,
                              "seconds": round(time.monotonic() - begun, 1)}) + "\n")
     print(f"deckkit-ran: {path.name}: {len(code)} code cells in "

@@ -1,5 +1,6 @@
-"""Driving Debian's Chromium headless over a built deck: offline (every non-file request is
-aborted and recorded), slide by slide, for screenshots, overflow checks and PDF export.
+"""Driving Chromium (Debian's, or Chrome or Edge where installed) headless over a built deck:
+offline (every non-file request is aborted and recorded), slide by slide, for screenshots,
+overflow checks and PDF export.
 
 Errors from the browser (no Chromium, Playwright missing, a page that never gets ready, a
 browser that dies) become DeckErrors naming the page and the fix at this boundary."""
@@ -7,7 +8,9 @@ browser that dies) become DeckErrors naming the page and the fix at this boundar
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,14 +19,64 @@ from ..errors import DeckError
 FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-gpu"]
 WIDTH, HEIGHT = 1280, 720
-INSTALL = "install it to render slides (Debian/Ubuntu: apt-get install -y chromium)"
+PATH_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
+              "msedge", "microsoft-edge")
+# Where Chrome, Chromium and Edge install themselves (what Playwright's chrome and msedge channels
+# look for), by platform; Windows' under the folders its environment names.
+MAC_APPS = ("Google Chrome.app/Contents/MacOS/Google Chrome",
+            "Chromium.app/Contents/MacOS/Chromium",
+            "Microsoft Edge.app/Contents/MacOS/Microsoft Edge")
+WINDOWS_APPS = (r"Google\Chrome\Application\chrome.exe", r"Microsoft\Edge\Application\msedge.exe",
+                r"Chromium\Application\chrome.exe")
+WINDOWS_ROOTS = ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
+INSTALL = {
+    "linux": "install it to render slides (Debian/Ubuntu: apt-get install -y chromium; "
+             "Fedora: dnf install chromium)",
+    "darwin": "install Google Chrome (https://www.google.com/chrome/) or Chromium "
+              "(brew install --cask chromium) to render slides",
+    "win32": "Microsoft Edge comes with Windows: if it was removed, install Google Chrome "
+             "(https://www.google.com/chrome/) to render slides",
+}
 
 
-def find_chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
+def _platform(name: str) -> str:
+    return "darwin" if name == "darwin" else "win32" if name.startswith(("win", "cygwin")) \
+        else "linux"
+
+
+def browser_candidates(platform: str | None = None, env=None) -> list[str]:
+    """Where a Chromium-family browser may be installed on ``platform`` (sys.platform's
+    names), in the order tried after PATH."""
+    platform, env = _platform(platform or sys.platform), os.environ if env is None else env
+    if platform == "darwin":
+        homes = ["/Applications", str(Path(env.get("HOME", "~")).expanduser() / "Applications")]
+        return [f"{home}/{app}" for app in MAC_APPS for home in homes]
+    if platform == "win32":
+        return [f"{env[root]}\\{app}" for app in WINDOWS_APPS for root in WINDOWS_ROOTS
+                if env.get(root)]
+    return ["/opt/google/chrome/chrome", "/snap/bin/chromium"]
+
+
+def find_chromium(platform: str | None = None, env=None, which=None, exists=None) -> str:
+    """The browser deckkit renders with: $DECKKIT_BROWSER, else a Chromium-family browser on
+    PATH, else one where Chrome, Chromium or Edge install themselves on this system."""
+    env = os.environ if env is None else env
+    which, exists = which or shutil.which, exists or os.path.isfile
+    if chosen := env.get("DECKKIT_BROWSER"):
+        if exists(chosen):
+            return chosen
+        raise DeckError(f"DECKKIT_BROWSER names {chosen}, which is not a file",
+                        fix="point it at Chrome, Chromium or Edge, or unset it")
+    for name in PATH_NAMES:
+        if path := which(name):
             return path
-    raise DeckError("no Chromium found", fix=f"{INSTALL}; the HTML decks build without it")
+    for path in browser_candidates(platform, env):
+        if exists(path):
+            return path
+    fix = INSTALL[_platform(platform or sys.platform)]
+    raise DeckError("no Chromium, Chrome or Edge found",
+                    fix=f"{fix}, or set DECKKIT_BROWSER to its path; the HTML decks build "
+                        "without it")
 
 
 @dataclass

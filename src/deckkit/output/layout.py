@@ -178,10 +178,11 @@ def unwritable(path: Path, exc: OSError) -> DeckError:
 
 
 def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write text (UTF-8) or bytes to ``path`` atomically; returns the path."""
+    """Write text (UTF-8, "\\n" line ends on every system: a deck or page written on Windows
+    is the same file as on Linux) or bytes to ``path`` atomically; returns the path."""
     with atomic_path(path) as tmp:
         if isinstance(data, bytes):
             tmp.write_bytes(data)
         else:
-            tmp.write_text(data, encoding="utf-8")
+            tmp.write_text(data, encoding="utf-8", newline="\n")  # LF on Windows too
     return Path(path)

@@ -17,8 +17,8 @@ import base64
 import hashlib
 import html
 import json
+import queue
 import re
-import select
 import subprocess
 import sys
 import threading
@@ -45,27 +45,45 @@ class DiagramError(Exception):
     """A diagram that cannot be drawn: its message says why, in words for the author."""
 
 
+def _pump(stream, lines: queue.Queue) -> None:
+    """Move a pipe's lines onto a queue, then "" for its end: a reader thread, because select()
+    on a pipe works on POSIX only."""
+    try:
+        for line in stream:
+            lines.put(line)
+    except (OSError, ValueError):  # the pipe was closed under us: the worker was stopped
+        pass
+    lines.put("")
+
+
 class _Worker:
     """One long-lived renderer process, restarted after a timeout."""
 
     def __init__(self):
         self.proc = None
+        self.lines: queue.Queue = queue.Queue()
         self.lock = threading.Lock()
         atexit.register(self.stop)
+
+    def _start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "deckkit.steps.mermaid"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        self.lines = queue.Queue()  # a new process, a new queue: nothing stale is read
+        threading.Thread(target=_pump, args=(self.proc.stdout, self.lines), daemon=True,
+                         name="mermaid-reader").start()
 
     def render(self, source: str, timeout: float) -> str:
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
-                self.proc = subprocess.Popen([sys.executable, "-m", "deckkit.steps.mermaid"],
-                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                             stderr=subprocess.DEVNULL, text=True)
+                self._start()
             self.proc.stdin.write(json.dumps({"source": source, "config": CONFIG}) + "\n")
             self.proc.stdin.flush()
-            if not self._wait(timeout):
+            line = self._wait(timeout)
+            if line is None:
                 self.stop()
                 raise DiagramError(f"took longer than {timeout:g} s to draw; split it into "
                                    "smaller diagrams")
-            line = self.proc.stdout.readline()
             if not line:
                 self.stop()
                 raise DiagramError("the renderer stopped while drawing it")
@@ -74,11 +92,11 @@ class _Worker:
                 raise DiagramError(reply["error"])
             return reply["svg"]
 
-    def _wait(self, timeout: float) -> bool:
-        """Wait for the reply while the renderer has spent less than ``timeout`` seconds of
-        CPU on it: a build draws diagrams beside running decks, and a diagram kept waiting
-        for a core is not a diagram too big to draw (wall time is capped at WALL_CAP× as
-        well)."""
+    def _wait(self, timeout: float) -> str | None:
+        """The reply line, waited for while the renderer has spent less than ``timeout``
+        seconds of CPU on it (a build draws diagrams beside running decks, and a diagram kept
+        waiting for a core is not a diagram too big to draw; wall time is capped at WALL_CAP×
+        as well); "" when the renderer ended, None when it ran out of time."""
         import psutil
 
         try:
@@ -88,15 +106,16 @@ class _Worker:
             process = None
         deadline = time.monotonic() + WALL_CAP * timeout
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], min(1.0, timeout))
-            if ready:
-                return True
+            try:
+                return self.lines.get(timeout=min(1.0, timeout))
+            except queue.Empty:
+                pass
             try:
                 if process is None or sum(process.cpu_times()[:2]) - spent > timeout:
-                    return False
+                    return None
             except psutil.Error:
-                return True  # it ended: readline() says so
-        return False
+                pass  # it ended: its reader thread puts "" next
+        return None
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
