@@ -69,4 +69,25 @@ def read_deck(path: Path) -> Deck:
     except Exception as exc:  # nbformat raises several types for bad structure
         raise DeckError(f"not a Jupyter notebook ({exc})", where=display,
                         fix="restore it from git or re-save it in Jupyter") from None
+    _check_structure(nb, display)
     return Deck(path=path, nb=nb)
+
+
+def _check_structure(nb, display: str) -> None:
+    """nbformat's own schema (tags a list of texts, a kernelspec with its name, …): a value of
+    the wrong type there becomes a message naming the cell and the key, not an error deep in
+    a check."""
+    from nbformat import ValidationError, validate
+
+    try:
+        validate(nb)
+    except ValidationError as exc:
+        where = list(exc.absolute_path) if hasattr(exc, "absolute_path") else []
+        cell = where[1] if len(where) > 1 and where[0] == "cells" and isinstance(where[1], int) \
+            else None
+        key = ".".join(str(p) for p in (where[2:] if cell is not None else where))
+        raise DeckError(f"{key or 'the notebook'} is not what Jupyter writes "
+                        f"({' '.join(exc.message.split())[:160]})", where=display,
+                        fix=f"correct that value in the {'cell' if cell is not None else 'notebook'}"
+                        "'s metadata (Jupyter: the property inspector), or restore the deck from "
+                        "git", cell=cell) from None

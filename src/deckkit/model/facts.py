@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DeckError
+from .schema import FACTS, IDEAS, validate  # noqa: F401 (IDEAS: the colour keys)
 from .session import find_decks_dir as _find
 
 FILE = "facts.toml"
-IDEAS = ("graph", "gpu", "keras", "eager", "compile")
-FIELDS = {"year": (int, float), "label": str, "idea": str, "level": int, "names": list,
-          "years": list, "source": str}
 
 
 @dataclass(frozen=True)
@@ -45,20 +43,21 @@ class Mapping:
     source: str
 
 
-MAPPING_FIELDS = {"keras": str, "pytorch": str, "torch": list, "source": str}
 WHERE = f"decks/{FILE}"
 
 
 def _read(decks_dir: Path) -> dict:
     path = Path(decks_dir) / FILE
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DeckError("is missing", where=WHERE, fix="restore it from git: the timeline, "
                         "deck I's mapping and the fact check read it") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DeckError(f"is not valid TOML ({exc})", where=WHERE,
                         fix="fix the syntax at the position named") from None
+    validate(data, FACTS, WHERE)  # types, ranges, required and unknown keys (model/schema.py)
+    return data
 
 
 def load_mappings(decks_dir: Path) -> list[Mapping]:
@@ -66,11 +65,7 @@ def load_mappings(decks_dir: Path) -> list[Mapping]:
     the row and the field when one is malformed."""
     rows = []
     for number, raw in enumerate(_read(decks_dir).get("mapping", []), 1):
-        name = f"mapping {number} ({raw.get('keras', '?')!r})"
-        for field, kind in MAPPING_FIELDS.items():
-            if not isinstance(raw.get(field), kind):
-                raise DeckError(f"{name} has no valid {field!r}", where=WHERE,
-                                fix=f"give it {field} = … (see the comment above [[mapping]])")
+        name = f"mapping {number} ({raw['keras']!r})"
         if not all(isinstance(t, str) and t.startswith("torch.") for t in raw["torch"]):
             raise DeckError(f"{name}: torch lists {raw['torch']!r}", where=WHERE,
                             fix='list dotted names such as "torch.nn.Embedding" ([] for none)')
@@ -92,14 +87,7 @@ def load_facts(decks_dir: Path) -> list[Event]:
     data = _read(decks_dir)
     events = []
     for number, raw in enumerate(data.get("event", []), 1):
-        name = f"event {number} ({raw.get('label', '?')!r})"
-        for field, kind in FIELDS.items():
-            if not isinstance(raw.get(field), kind):
-                raise DeckError(f"{name} has no valid {field!r}", where=where,
-                                fix=f"give it {field} = … (see the comment at the top)")
-        if raw["idea"] not in IDEAS:
-            raise DeckError(f"{name}: idea {raw['idea']!r} is not one of {', '.join(IDEAS)}",
-                            where=where, fix="use one of those colour keys")
+        name = f"event {number} ({raw['label']!r})"
         if int(raw["year"]) not in raw["years"]:
             raise DeckError(f"{name}: its year {int(raw['year'])} is not in years "
                             f"{raw['years']}", where=where, fix="list it in years")

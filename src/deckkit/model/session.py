@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import DeckError
 from .files import read_text
+from .schema import SESSION, validate
 
 SESSION_FILE = "session.toml"
 
@@ -59,22 +60,11 @@ def load_session(decks_dir: Path) -> Session:
     except tomllib.TOMLDecodeError as exc:
         raise DeckError(f"not valid TOML ({exc})", where=str(path),
                         fix="correct the line it names") from None
-    sections = []
-    for i, raw in enumerate(data.get("section", [])):
-        missing = [k for k in ("letter", "slug", "title", "minutes") if k not in raw]
-        if missing:
-            raise DeckError(f"[[section]] number {i + 1} lacks {', '.join(missing)}",
-                            where=str(path), fix="give every section letter, slug, title, minutes")
-        sections.append(
-            Section(
-                letter=str(raw["letter"]).upper(),
-                slug=str(raw["slug"]),
-                title=str(raw["title"]),
-                minutes=float(raw["minutes"]),
-                planned=bool(raw.get("planned", False)),
-                appendix=bool(raw.get("appendix", False)),
-            )
-        )
+    validate(data, SESSION, str(path))  # types, ranges, required and unknown keys
+    sections = [Section(letter=raw["letter"].upper(), slug=raw["slug"], title=raw["title"],
+                        minutes=float(raw["minutes"]), planned=raw.get("planned", False),
+                        appendix=raw.get("appendix", False))
+                for raw in data["section"]]
     letters = [s.letter for s in sections]
     dupes = sorted({x for x in letters if letters.count(x) > 1})
     if dupes:
@@ -83,24 +73,13 @@ def load_session(decks_dir: Path) -> Session:
     if not sections:
         raise DeckError("lists no [[section]]", where=str(path),
                         fix="add one [[section]] table per section of the talk")
-    url = _web_address(data, "materials_url", path, "https://example.org/course/")
-    notebooks = _web_address(data, "notebooks_url", path,
-                             "https://github.com/OWNER/REPO/tree/main/notebooks")
     return Session(
-        title=str(data.get("title", "Session")),
+        title=data.get("title", "Session"),
         total_minutes=float(data.get("total_minutes", 0)),
         sections=tuple(sections),
-        materials_url=url,
-        notebooks_url=notebooks,
+        materials_url=data.get("materials_url", ""),
+        notebooks_url=data.get("notebooks_url", ""),
     )
-
-
-def _web_address(data: dict, key: str, path: Path, example: str) -> str:
-    url = data.get(key, "")
-    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
-        raise DeckError(f"{key} is {url!r}", where=str(path),
-                        fix=f'give the full web address students open, e.g. {key} = "{example}"')
-    return url
 
 
 def find_decks_dir(marker: str = "session.toml", start: Path | None = None) -> Path:

@@ -41,5 +41,5 @@ def add_launch_links(nb, ctx):
         nb.cells.append(new_markdown_cell(
             f"Run this section's notebook yourself: {links_markdown(links)}",
             metadata={"slideshow": {"slide_type": "-"}, "deckkit": {"launch": True}},
-            id="deckkit-launch"))  # a fixed id: the same deck gives the same page
+            id=f"launch-{ctx.record.name}"[:64]))  # fixed, and unique in the session deck
     return nb, []
