@@ -269,9 +269,30 @@ def cmd_warmup(args) -> int:
     return 0 if all(c.ok for c in result.cells) else 1
 
 
+def _this_talk() -> str | None:
+    """"This project: <title>" from the nearest decks/session.toml, for --help."""
+    try:
+        from .model.project import find_project
+
+        return f"This project: {find_project().resolve().session.title}"
+    except Exception:  # no project here, or one that does not read: --help still works
+        return None
+
+
+def cmd_new(args) -> int:
+    from .commands.new import new_project
+
+    made = new_project(Path(args.folder), args.title)
+    for path in made.written:
+        print(path)
+    _progress(f"a new talk in {made.root}: cd there, then `deckkit check` and `deckkit build`")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="deckkit", description="Build, check and present the "
-                                "lecture 'Neural Networks: NumPy → PyTorch' as offline decks.")
+    p = argparse.ArgumentParser(prog="deckkit", description="Build, check, present and share a "
+                                "talk made of Jupyter notebooks as offline slide decks.",
+                                epilog=_this_talk())
     p.add_argument("--version", action="version", version=f"deckkit {__version__}")
     p.add_argument("--root", help="project folder holding decks/ (default: found from the cwd)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -307,6 +328,12 @@ def parser() -> argparse.ArgumentParser:
                     help="drive the RISE slideshow instead: run every cell as a presenter "
                          "would and check each slide at 1280×720 and 1024×768")
     cs.set_defaults(func=cmd_contact)
+
+    nw = sub.add_parser("new", help="a new talk project in FOLDER: a title deck, one section "
+                        "with a code cell, notes, session.toml, README, CI workflow")
+    nw.add_argument("folder", help="where to make it (new, or empty)")
+    nw.add_argument("--title", required=True, help="the talk's title")
+    nw.set_defaults(func=cmd_new)
 
     sh = sub.add_parser("share", help="the student package in build/share/: decks, PDF, exercises")
     sh.add_argument("--verify-run", action="store_true",
