@@ -147,3 +147,28 @@ def test_the_zip_holds_the_package_and_opens_offline_after_unzipping(share, tmp_
     with browser.open_deck(tmp_path / "test-talk/html/session.slides.html") as s:
         assert s.page.evaluate("Reveal.getTotalSlides()") >= 3
         assert s.blocked == []   # nothing left the unzipped folder
+
+
+def test_a_deleted_exercise_or_a_renamed_talk_leaves_nothing_behind_in_the_package(tmp_path):
+    import zipfile
+
+    root = write_project(tmp_path, good_decks())
+    shutil.copytree(REPO / "exercises", root / "exercises")
+    extra = root / "exercises" / "old_exercise.ipynb"
+    shutil.copy(root / "exercises" / "translate_classifier.ipynb", extra)
+    assert build_share(Project(root), pdf=False).ok
+    share = root / "build" / "share"
+    assert (share / "exercises" / "old_exercise.ipynb").exists()
+    extra.unlink()
+    session = root / "decks" / "session.toml"
+    session.write_text(session.read_text().replace('title = "Test Talk"', 'title = "New Name"'))
+    renamed = good_decks()["A_hero.ipynb"]
+    renamed.cells[0].source = renamed.cells[0].source.replace("# Test Talk", "# New Name")
+    nbformat.write(renamed, str(root / "decks" / "A_hero.ipynb"))
+    assert build_share(Project(root), pdf=False).ok
+    assert not (share / "exercises" / "old_exercise.ipynb").exists()
+    assert sorted(p.name for p in share.glob("*.zip")) == ["new-name.zip"]
+    with zipfile.ZipFile(share / "new-name.zip") as archive:
+        names = archive.namelist()
+    assert "new-name/exercises/translate_classifier.ipynb" in names
+    assert not [n for n in names if "old_exercise" in n]

@@ -80,6 +80,7 @@ def _build(project: Project, layout: BuildLayout, pdf: bool, progress,
     result.outputs.append(write_atomic(layout.share_readme,
                                        readme(built.resolved.session.title)
                                        + readme_section(kit, built.resolved)))
+    prune(layout, result.outputs)
     found, result.verified = verify_package(project, layout, built.resolved)
     result.findings += found
     if result.ok:  # only a verified package is zipped
@@ -96,6 +97,20 @@ def _build(project: Project, layout: BuildLayout, pdf: bool, progress,
             result.findings += report.findings
             result.verified += report.verified
     return result
+
+
+def prune(layout: BuildLayout, outputs: list[Path]) -> None:
+    """Remove from the package every file this share did not write (the assets aside): it
+    starts from the previous package so unchanged pages are not rewritten, and a deck withdrawn
+    or an exercise deleted since must not stay in it."""
+    kept = {Path(p).resolve() for p in outputs}
+    assets = layout.assets("student").resolve()
+    for path in sorted(layout.share_dir.rglob("*"), reverse=True):
+        resolved = path.resolve()
+        if path.is_file() and resolved not in kept and assets not in resolved.parents:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def slug(title: str) -> str:
