@@ -102,3 +102,22 @@ def test_the_adopted_examples_build(tiny_build, tmp_path):
     assert sorted(result.executed) == ["A_hero", "B_agenda", "R_turn_your_notebooks_into",
                                        "S_the_first_page_does_not_need_a"]
     assert (project.build.page("S_the_first_page_does_not_need_a")).exists()
+
+
+def test_a_heading_or_title_with_control_characters_still_leaves_a_readable_session(tmp_path):
+    from deckkit.model.session import load_session
+    from helper import good_decks, write_project
+
+    project = Project(write_project(tmp_path / "talk", good_decks()))
+    talk = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Bells\x07 and \x00nulls \"quoted\" \\ too"),
+        nbformat.v4.new_markdown_cell("## Next")])
+    for cell in talk.cells:
+        cell.metadata["slideshow"] = {"slide_type": "slide"}
+    source = tmp_path / "talk.ipynb"
+    nbformat.write(talk, str(source))
+    adopt(project, source, "T", minutes=2)
+    adopt(project, source, "U", title="two\nlines", slug="second", minutes=2)
+    titles = [s.title for s in load_session(project.decks_dir).sections]
+    assert titles[-2:] == ['Bells and nulls "quoted" \\ too', "two lines"]
+    assert tomllib.loads((project.decks_dir / "session.toml").read_text())["total_minutes"] == 8

@@ -8,6 +8,7 @@ decks/session.toml.  The original notebook is only read."""
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ..errors import DeckError
 from ..model.committed import normalise
 from ..model.names import slugify
 from ..model.project import Project
+from ..model.schema import SESSION, one_line, toml_string, validate
 from ..model.session import Section, load_session
 from ..model.slides import SLIDE_TYPES, heading, slide_starts, slide_type
 from ..output.layout import write_atomic
@@ -115,7 +117,7 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
                         fix="give at least one cell a slide type other than skip or notes")
     first = nb.cells[starts[0]]
     found = heading(first.source) if first.cell_type == "markdown" else None
-    title = title or found
+    title = one_line(title or found or "")
     if not title:
         raise DeckError("its first slide has no heading to name the section",
                         where=str(notebook), fix='pass --title "…"')
@@ -174,9 +176,11 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
         for text in notes_for.get(starts[i], []):
             lines.extend(text.strip().splitlines())
         lines.append("")
+    session_path = project.decks_dir / "session.toml"
+    session_text = _with_section(session_path, section, session.total_minutes)  # checked first
     write_atomic(deck_path, nbformat.writes(clean) + "\n")
     write_atomic(notes_path, "\n".join(lines).rstrip() + "\n")
-    _add_section(project.decks_dir / "session.toml", section, session.total_minutes)
+    write_atomic(session_path, session_text)
     changes.append(f"section {letter} ({minutes:g} min) added to decks/session.toml; "
                    f"total_minutes {session.total_minutes:g} -> {session.total_minutes + minutes:g}")
     return Adopted(deck_path, notes_path, len(starts), moved, minutes, changes)
@@ -206,12 +210,15 @@ def _missing_imports(nb) -> dict[str, list[int]]:
     return found
 
 
-def _add_section(path: Path, section: Section, total: float) -> None:
-    """The section's table written before the first appendix section (or at the end), and
-    total_minutes raised by its minutes; the file's comments stay."""
+def _with_section(path: Path, section: Section, total: float) -> str:
+    """session.toml's text with the section's table before the first appendix section (or at
+    the end) and total_minutes raised by its minutes; the file's comments stay.  The text is
+    read back and validated before anything is written: a title no TOML reader can read never
+    replaces the file every command needs."""
     text = path.read_text(encoding="utf-8")
-    block = (f'[[section]]\nletter = "{section.letter}"\nslug = "{section.slug}"\n'
-             f'title = "{_toml_text(section.title)}"\nminutes = {section.minutes:g}\n\n')
+    block = (f'[[section]]\nletter = {toml_string(section.letter)}\n'
+             f'slug = {toml_string(section.slug)}\ntitle = {toml_string(section.title)}\n'
+             f'minutes = {section.minutes:g}\n\n')
     tables = [m.start() for m in re.finditer(r"^\[\[section\]\]", text, re.M)]
     at = len(text)
     for i, start in enumerate(tables):
@@ -226,11 +233,18 @@ def _add_section(path: Path, section: Section, total: float) -> None:
                       f"{total + section.minutes:g}", text, count=1, flags=re.M)
     if not n:
         text = f"total_minutes = {total + section.minutes:g}\n" + text
-    write_atomic(path, text)
-
-
-def _toml_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    try:
+        data = tomllib.loads(text)
+        validate(data, SESSION, str(path))
+    except (tomllib.TOMLDecodeError, DeckError) as exc:
+        raise DeckError(f"adding section {section.letter} would leave it unreadable ({exc})",
+                        where=str(path), fix="nothing was written; pass a plain --title, or "
+                        "add the section by hand") from None
+    if {"letter": section.letter, "slug": section.slug, "title": section.title} not in [
+            {k: t.get(k) for k in ("letter", "slug", "title")} for t in data["section"]]:
+        raise DeckError(f"section {section.letter} does not read back as written",
+                        where=str(path), fix="nothing was written; add the section by hand")
+    return text
 
 
 __all__ = ["Adopted", "adopt", "share_out", "slugify"]

@@ -4,7 +4,6 @@ speaker notes, decks/session.toml, a README and a CI workflow.  Nothing existing
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from ..errors import DeckError
 from ..model.committed import normalise
+from ..model.schema import toml_string
 from ..output.layout import write_atomic
 
 
@@ -20,11 +20,6 @@ from ..output.layout import write_atomic
 class NewProject:
     root: Path
     written: list[Path] = field(default_factory=list)
-
-
-def _toml_text(text: str) -> str:
-    """A TOML basic string: JSON's escapes are TOML's (\\", \\\\, \\n, \\uXXXX)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _cell(cell, slide_type: str, key: str | None = None):
@@ -60,7 +55,7 @@ def new_project(root: Path, title: str) -> NewProject:
     write("decks/session.toml", f"""# The talk's sections in presenting order: the build,
 # `deckkit check` and the session deck read this file.  `minutes` is each section's
 # budget; they add up to total_minutes.
-title = {_toml_text(title)}
+title = {toml_string(title)}
 total_minutes = 5
 # materials_url = "https://example.org/course/"   # a link and QR code on the title slide
 # notebooks_url = "https://github.com/OWNER/REPO/tree/main/notebooks"   # launch links

@@ -42,6 +42,20 @@ class Field:
     named_by: str = ""                # tables: the key whose value names one in a message
 
 
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string: JSON's escapes are TOML's (\\", \\\\, \\n, \\uXXXX for
+    every control character), so no title can break the file it is written into."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def one_line(text: str) -> str:
+    """A title as deckkit writes it: control characters dropped, whitespace runs (newlines
+    included) made one space."""
+    return " ".join("".join(c if c.isprintable() or c.isspace() else " " for c in text).split())
+
+
 def _fits(kind: str, value) -> bool:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     return {
