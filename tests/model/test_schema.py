@@ -143,3 +143,27 @@ def test_no_wrong_value_in_a_decks_metadata_is_an_internal_error(tmp_path, capsy
                     capsys.readouterr()
                     tried += 1
     assert tried > 100
+
+
+def test_nan_and_inf_are_not_minutes_or_years(project, capsys):
+    path = project / "decks" / "session.toml"
+    for value in ("nan", "inf", "-inf"):
+        path.write_text(SESSION.replace("minutes = 2\n", f"minutes = {value}\n", 1))
+        status, err = check(project, capsys)
+        assert status == 2 and f"minutes is {float(value)!r}, not a finite number" in err
+    path.write_text(SESSION)
+    facts = project / "decks" / "facts.toml"
+    good = facts.read_text()
+    facts.write_text(good.replace("year = 2007.0", "year = inf", 1))
+    status, err = check(project, capsys)
+    assert status != 0 and "year is inf, not a finite number" in err
+    facts.write_text(good)
+
+
+def test_adopt_refuses_minutes_that_are_not_a_length():
+    from deckkit.commands.adopt import share_out
+    from deckkit.errors import DeckError
+
+    for minutes in (float("nan"), float("inf"), 1e9):
+        with pytest.raises(DeckError, match="is not a section's length"):
+            share_out(minutes, 3)

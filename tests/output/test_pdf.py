@@ -76,3 +76,20 @@ def test_without_chromium_pdf_is_skipped_with_a_fix_and_html_still_built(tmp_pat
     err = capsys.readouterr().err
     assert "the HTML decks are built; PDF skipped" in err and "apt-get install -y chromium" in err
     assert (tmp_path / "build/html/session.slides.html").exists()
+
+
+def test_a_pdf_keeps_web_links_and_no_link_to_a_file_of_the_builders_machine(chromium_path,
+                                                                          tmp_path):
+    from deckkit.commands.build import build_project
+    from deckkit.output.pdf import print_pdf
+    from helper import md
+
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells.append(md("[the scrolling view](B_agenda.slides.html?view=scroll)"
+                                            " and [the course](https://example.org/course/)"))
+    root = write_project(tmp_path, decks)
+    assert build_project(Project(root)).ok
+    out = print_pdf(Project(root).build.page("B_agenda"), tmp_path / "b.pdf")
+    raw = out.read_bytes()
+    assert b"/URI (https://example.org/course/)" in raw
+    assert b"file:" not in raw and str(tmp_path).encode() not in raw

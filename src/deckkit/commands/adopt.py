@@ -7,6 +7,7 @@ decks/session.toml.  The original notebook is only read."""
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ class Adopted:
 
 def share_out(minutes: float, slides: int) -> list[float]:
     """``minutes`` in half-minute steps over ``slides`` slides, the first ones getting more."""
+    if not math.isfinite(minutes) or minutes > 600:
+        raise DeckError(f"--minutes {minutes:g} is not a section's length",
+                        fix="pass the section's minutes, e.g. --minutes 10")
     halves = round(minutes * 2)
     if slides == 0 or halves < slides:
         raise DeckError(f"{minutes:g} min cannot give each of {slides} slides half a minute",

@@ -11,6 +11,7 @@ uses the data.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from ..errors import DeckError
 
 KINDS = {
     "text": "text in quotes",
-    "number": "a number",
+    "number": "a finite number",
     "whole": "a whole number",
     "yes/no": "true or false",
     "web address": 'a full web address in quotes ("https://…")',
@@ -57,7 +58,8 @@ def one_line(text: str) -> str:
 
 
 def _fits(kind: str, value) -> bool:
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    number = (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and math.isfinite(value))  # TOML has nan and inf; no count of minutes is either
     return {
         "text": isinstance(value, str),
         "number": number,

@@ -21,6 +21,10 @@ def print_pdf(deck: Path, out: Path, handout: bool = False) -> Path:
         page = session.page
         page.wait_for_selector(".pdf-page", state="attached")
         page.emulate_media(media="print")
+        # a link to a file of this machine is dead in a PDF that travels, and names the
+        # builder's folders (user name included): it becomes plain text; web links stay
+        page.evaluate("""() => { for (const a of document.querySelectorAll('a[href]')) {
+            if (a.href.startsWith('file:')) { a.removeAttribute('href'); } } }""")
         with atomic_path(out) as tmp:
             page.pdf(path=str(tmp), print_background=True, prefer_css_page_size=True, **PAGE)
             if session.blocked:
