@@ -108,3 +108,23 @@ def test_figures_are_written_and_deterministic(tmp_path):
     assert (tmp_path / "figures" / "loss_curves.png").stat().st_size > 10_000
     assert main(["--root", str(tmp_path), "figures"]) == 0
     assert (tmp_path / "figures" / "timeline.png").read_bytes() == first
+
+
+def test_clean_writes_a_linked_deck_where_it_lives_and_keeps_the_link(tmp_path):
+    from helper import good_decks, write_project
+
+    root = write_project(tmp_path / "talk", good_decks())
+    shared = tmp_path / "shared_decks"
+    shared.mkdir()
+    deck = root / "decks" / "A_hero.ipynb"
+    target = shared / "A_hero.ipynb"
+    deck.rename(target)
+    deck.symlink_to(target)
+    raw = json.loads(target.read_text())
+    raw["cells"][1]["execution_count"] = 3   # what a run in Jupyter leaves behind
+    raw["cells"][1]["outputs"] = [{"output_type": "execute_result", "execution_count": 3,
+                                   "data": {"text/plain": "42"}, "metadata": {}}]
+    target.write_text(json.dumps(raw))
+    assert main(["--root", str(root), "clean"]) == 0
+    assert deck.is_symlink() and deck.resolve() == target
+    assert json.loads(target.read_text())["cells"][1]["outputs"] == []

@@ -132,3 +132,24 @@ def test_the_environment_key_is_what_a_kernel_sees_not_what_this_process_importe
     finally:
         monkeypatch.undo()
         cache.environment_fingerprint.cache_clear()
+
+
+def test_a_folder_where_an_entry_belongs_is_rebuilt_and_a_file_for_the_cache_stops_first(
+        tmp_path, capsys):
+    from deckkit.cli import main
+    from helper import write_project
+
+    root = write_project(tmp_path, good_decks())
+    cache = Project(root).build.exec_cache
+    (cache / "A_hero.json").mkdir(parents=True)
+    assert main(["--root", str(root), "build"]) == 0
+    assert (cache / "A_hero.json").is_file()
+    assert "damaged" in capsys.readouterr().err
+    for entry in cache.iterdir():
+        entry.unlink()
+    cache.rmdir()
+    cache.write_text("not a folder")
+    assert main(["--root", str(root), "build"]) == 2
+    err = capsys.readouterr().err
+    assert "is a file where the execution cache's folder belongs" in err
+    assert "[1/2]" not in err   # no deck ran first

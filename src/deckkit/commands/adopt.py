@@ -184,7 +184,7 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
     session_text = _with_section(session_path, section, session.total_minutes)  # checked first
     write_atomic(deck_path, nbformat.writes(clean) + "\n")
     write_atomic(notes_path, "\n".join(lines).rstrip() + "\n")
-    write_atomic(session_path, session_text)
+    write_atomic(session_path.resolve(), session_text)  # through a link, as clean writes decks
     changes.append(f"section {letter} ({minutes:g} min) added to decks/session.toml; "
                    f"total_minutes {session.total_minutes:g} -> {session.total_minutes + minutes:g}")
     return Adopted(deck_path, notes_path, len(starts), moved, minutes, changes)

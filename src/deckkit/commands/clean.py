@@ -25,6 +25,7 @@ def normalise_decks(project: Project) -> list[str]:
         clean = normalise(record.nb, record.section.label)
         refresh(clean, made)
         if clean != record.nb:
-            write_atomic(record.deck.path, nbformat.writes(clean) + "\n")
+            # through a link to where the deck lives (a deck shared by two talks stays shared)
+            write_atomic(record.deck.path.resolve(), nbformat.writes(clean) + "\n")
             changed.append(record.display)
     return changed

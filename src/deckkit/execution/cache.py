@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
+from ..errors import DeckError
 from ..output.layout import write_atomic
 
 RELEVANT_TAGS = ("skip-execution", "raises-exception")
@@ -93,6 +94,10 @@ def execution_key(nb, inputs: list[Path]) -> str:
 class ExecutionCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():  # before any deck runs
+            raise DeckError(f"{self.folder.name} is a file where the execution cache's folder "
+                            "belongs", where=str(self.folder), fix="remove it (everything "
+                            "under build/ is made again by `deckkit build`)")
 
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.json"
@@ -109,6 +114,8 @@ class ExecutionCache:
                 raise ValueError("digest does not match its content")
         except (ValueError, KeyError, TypeError) as exc:
             raise CacheCorrupt(f"{path.name}: {exc}") from None
+        except OSError as exc:  # a folder where the entry belongs, an unreadable file
+            raise CacheCorrupt(f"{path.name}: {exc.strerror or exc}") from None
         if entry.get("key") != key:
             return None
         code = [c for c in nb.cells if c.cell_type == "code"]
@@ -154,7 +161,13 @@ class ExecutionCache:
             return {"date": "", "device": ""}
 
     def discard(self, name: str) -> None:
-        self._path(name).unlink(missing_ok=True)
+        path = self._path(name)
+        if path.is_dir() and not path.is_symlink():
+            import shutil
+
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _entry_digest(cells, language_info) -> str:
