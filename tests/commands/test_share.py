@@ -172,3 +172,32 @@ def test_a_deleted_exercise_or_a_renamed_talk_leaves_nothing_behind_in_the_packa
         names = archive.namelist()
     assert "new-name/exercises/translate_classifier.ipynb" in names
     assert not [n for n in names if "old_exercise" in n]
+
+
+def test_an_exercise_answer_on_a_slide_of_its_own_without_its_tag_is_named_and_not_shared(
+        tmp_path, monkeypatch):
+    """The exercise's solution code moved out of its tag onto a slide with its own key and
+    notes: check names the cell, share refuses to publish."""
+    decks = good_decks()
+    decks["B_agenda.ipynb"].cells += [
+        md("## Try it", "slide", key="try-it"),
+        code("class Classifier(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+             "        self.embed = nn.Embedding(10_000, 64)   # the answer, untagged\n",
+             tags=["skip-execution"]),
+        code("self.embed = nn.Embedding(vocab_size, dim)   # other code filling the same blank",
+             tags=["skip-execution"]),
+    ]
+    notes = dict(NOTES, **{"B_agenda.md": NOTES["B_agenda.md"].replace("## more · 30 s", "## more · 15 s")
+                           + "\n## try-it · 15 s\nrun it\n"})
+    root = write_project(tmp_path, decks, notes=notes)
+    shutil.copytree(REPO / "exercises", root / "exercises")
+    findings = check_project(Project(root))
+    assert [(f.code, f.cell) for f in findings] == [("untagged-solution", 4)]
+    assert "exercises/translate_classifier.ipynb" in findings[0].message
+    assert "untagged-solution" in [f.code for f in build_share(Project(root), pdf=False).findings]
+    # and where the check were bypassed, the package's own search still finds the answer
+    monkeypatch.setattr("deckkit.commands.check._untagged_solutions", lambda *a: [])
+    result = build_share(Project(root), pdf=False)
+    leaks = [f for f in result.findings if f.code == "share-leak"]
+    assert leaks and "self.embed = nn.Embedding(10000, 64)" in leaks[0].message
+    assert not (root / "build/share").exists()

@@ -43,7 +43,8 @@ def prepare(project: Project, trace: Trace | None = None, progress=None,
     session = resolved.session
     out = Prepared(resolved, findings=list(resolved.findings))
     out.findings += check_session(project.deck_paths(), session)
-    out.findings += _misnamed(project) + _exercises(project)
+    out.findings += _misnamed(project) + _exercises(project) + _untagged_solutions(project,
+                                                                                  resolved)
     events, made = _facts(project, resolved, out.findings)
     for record in resolved.records:
         if trace:
@@ -156,6 +157,40 @@ def _exercises(project: Project) -> list[Finding]:
                                     f"({str(exc).splitlines()[0]}); re-save it in Jupyter"))
             continue
         findings += check_offline(nb, display)
+    return findings
+
+
+def exercise_answers(project: Project) -> dict[str, list[str]]:
+    """Each exercise's answers to its blanks (model.solutions.answers), by its display name."""
+    from ..errors import DeckError
+    from ..model.solutions import answers
+
+    found = {}
+    for path in sorted(project.exercises_dir.glob("*.ipynb")):
+        try:
+            found[f"exercises/{path.name}"] = answers(read_deck(path).nb)
+        except DeckError:
+            continue  # _exercises reports it
+    return found
+
+
+def _untagged_solutions(project: Project, resolved: Resolved) -> list[Finding]:
+    """A deck cell students would see that gives an exercise's answer: a solution without its
+    tag (the student package would publish it)."""
+    from ..model.solutions import given_answers, withheld_cells
+
+    findings = []
+    for exercise, known in exercise_answers(project).items():
+        for record in resolved.records:
+            gone = withheld_cells(record.nb)
+            for index, cell in enumerate(record.nb.cells):
+                hits = [] if index in gone or not known else given_answers(cell.source, known)
+                if hits:
+                    findings.append(Finding(
+                        record.display, "untagged-solution",
+                        f'gives the answer to a blank of {exercise} ("{hits[0][:60]}"): it is that '
+                        "exercise's solution, and students would get it; tag the cell (or its "
+                        "slide) solution", index, cell.source))
     return findings
 
 

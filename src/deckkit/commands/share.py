@@ -26,6 +26,7 @@ from ..model.solutions import withheld_cells
 from ..output.layout import BuildLayout, atomic_path, write_atomic
 from ..steps.students import drop_tagged
 from .build import BuildResult, build_project
+from .check import exercise_answers
 from .student_kit import add_student_kit, readme_section, verify_run
 
 DISTINCT = 12  # characters: shorter lines ("import torch") also appear where they are allowed
@@ -192,8 +193,13 @@ def secret_lines(project: Project, resolved: Resolved) -> dict[str, set[str]]:
         for i, cell in enumerate(nb.cells):
             (withheld if i in gone else allowed).append(cell.source)
     visible = _plain("\n".join(allowed))  # a line found in what students may see proves nothing
-    return {kind: {line for line in _distinct_lines(sources) if line not in visible}
-            for kind, sources in (("solution", withheld), ("speaker notes", notes))}
+    secrets = {kind: {line for line in _distinct_lines(sources) if line not in visible}
+               for kind, sources in (("solution", withheld), ("speaker notes", notes))}
+    # ...except an exercise's answer to one of its blanks: that is the solution wherever it
+    # stands, a deck cell that lost its tag included (`deckkit check` names that cell)
+    secrets["solution"] |= {_plain(line) for known in exercise_answers(project).values()
+                            for line in known}
+    return secrets
 
 
 def search(files: list[Path], secrets: dict[str, set[str]], shown) -> list[Finding]:

@@ -88,3 +88,36 @@ def active_content(nb) -> list[tuple[int, int]]:
     """(cell index, how many) for markdown cells that hold script, handlers or js: links."""
     return [(i, n) for i, c in enumerate(nb.cells)
             if c.cell_type == "markdown" and (n := inert(c.source)[1])]
+
+
+BLANK = "___"
+MIN_PREFIX = 8   # characters before a blank: shorter ("x = ___") would match ordinary code
+
+
+def _code(line: str) -> str:
+    return " ".join(line.split("#", 1)[0].split())
+
+
+def answers(nb) -> list[str]:
+    """The lines of an exercise's withheld solution that fill a blank of its starter code
+    (`self.embed = ___` filled as `self.embed = nn.Embedding(10_000, 64)`), comments and
+    spacing dropped: wherever one of them stands where students look, the solution is out,
+    tagged or not.  (A line that only fills the same blank differently is other code.)"""
+    gone = withheld_cells(nb)
+    prefixes = {_code(line.partition(BLANK)[0]) for index, cell in enumerate(nb.cells)
+                if cell.cell_type == "code" and index not in gone
+                for line in cell.source.splitlines() if BLANK in line}
+    prefixes = {p for p in prefixes if len(p) >= MIN_PREFIX}
+    found = set()
+    for index in gone:
+        for line in nb.cells[index].source.splitlines():
+            code = _code(line)
+            if any(code.startswith(p) and BLANK not in code[len(p):] and code[len(p):].strip()
+                   for p in prefixes):
+                found.add(code)
+    return sorted(found)
+
+
+def given_answers(source: str, known: list[str]) -> list[str]:
+    """The lines of ``source`` that are one of the ``known`` answers (answers() gives them)."""
+    return [line.strip() for line in source.splitlines() if _code(line) in known]
