@@ -133,3 +133,28 @@ def test_the_server_log_with_the_token_is_readable_by_the_presenter_alone(tmp_pa
         fh.write("http://127.0.0.1:8888/lab?token=SECRET\n")
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert log.read_text() == "http://127.0.0.1:8888/lab?token=SECRET\n"
+
+
+def test_a_second_present_of_the_same_project_is_refused_until_the_first_ends(tmp_path):
+    import subprocess
+    import sys
+
+    from deckkit.errors import DeckError
+
+    folder = tmp_path / "build" / "present"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\n"
+                               "from pathlib import Path\n"
+                               "from deckkit.commands.present import claim_room\n"
+                               f"claim_room(Path({str(folder)!r})); print('held', flush=True)\n"
+                               "time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DeckError, match=f"another `deckkit present` of this project is "
+                                            f"running \\(process {holder.pid}\\)"):
+            present_module.claim_room(folder)
+    finally:
+        holder.kill()
+        holder.wait()
+    claim = present_module.claim_room(folder)   # its process ended: the claim was stale
+    assert claim.read_text() == str(os.getpid())
+    claim.unlink()

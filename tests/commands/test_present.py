@@ -35,6 +35,14 @@ def test_the_server_listens_on_loopback_and_demands_the_token(presenter):
     # the token is not on the (world-readable) command line of the running server
     cmdline = open(f"/proc/{presenter.proc.pid}/cmdline", "rb").read().decode()
     assert "lab" in cmdline and presenter.token not in cmdline
+    import stat
+
+    import psutil
+
+    for child in psutil.Process(presenter.proc.pid).children(recursive=True):  # kernels too
+        assert presenter.token not in " ".join(child.cmdline()), child.cmdline()
+    # the server's log shows its URL with the token: the presenter's alone
+    assert stat.S_IMODE(presenter.log.stat().st_mode) == 0o600
     with pytest.raises(urllib.error.HTTPError) as denied:
         urllib.request.urlopen(f"http://127.0.0.1:{presenter.port}/api/sessions", timeout=5)
     assert denied.value.code == 403

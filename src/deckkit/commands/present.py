@@ -70,6 +70,34 @@ def kill_group(proc) -> None:
     proc.wait()
 
 
+def claim_room(folder: Path) -> Path:
+    """Claim build/present/ for this process: two `deckkit present`s of one project would
+    write one presented copy and one server log.  A claim whose process has ended is taken
+    over; returns the claim's file (remove it when done)."""
+    import psutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    claim = folder / ".presenting"
+    for _ in range(2):
+        try:
+            fd = os.open(claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            text = claim.read_text(encoding="utf-8", errors="replace").strip()
+            pid = int(text) if text.isdigit() else None
+            if pid is not None and pid != os.getpid() and psutil.pid_exists(pid):
+                raise DeckError(f"another `deckkit present` of this project is running "
+                                f"(process {pid})", where=str(folder),
+                                fix="present from that one, or stop it (Ctrl-C in its "
+                                "terminal) first") from None
+            claim.unlink(missing_ok=True)  # its process is gone: the claim is stale
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(str(os.getpid()))
+        return claim
+    raise DeckError("cannot claim the presented folder", where=str(folder),
+                    fix="remove build/present/.presenting and try again")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -162,7 +190,12 @@ class Presenter:
         self.project = project
         if port:
             ensure_port_free(port)
-        self.notebook, self.missing = prepare_room(project, section)
+        self.claim = claim_room(project.build.present_dir)  # before the room is written
+        try:
+            self.notebook, self.missing = prepare_room(project, section)
+        except BaseException:
+            self.claim.unlink(missing_ok=True)
+            raise
         self.port = port or free_port()
         self.token = secrets.token_urlsafe(24)
         rel = self.notebook.resolve().relative_to(project.root.resolve()).as_posix()
@@ -187,6 +220,7 @@ class Presenter:
         Presenting only ever wrote the copy under build/present/: decks/ is not touched."""
         import psutil
 
+        self.claim.unlink(missing_ok=True)
         if self.proc is None:
             return
         try:  # the kernels too: whatever the server started, even in sessions of their own
