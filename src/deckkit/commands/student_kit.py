@@ -373,6 +373,9 @@ def verify_run(package_zip: Path, progress=lambda msg: None, python: Path | None
                     "package; run that cell in a fresh environment (the demos it calls must "
                     "be in notebooks/deckkit/, what they import in requirements.txt)",
                     error["cell"], error.get("source", "")))
+        if not ran and proc.returncode == 0:
+            report.findings.append(Finding(shown, "student-run", "no notebook ran: the package "
+                                           "holds none; check that the decks were built"))
         if ran and not report.findings:
             report.verified.append(f"{len(ran)} notebook(s), {cells} code cell(s), run top to "
                                    "bottom from the unpacked package alone: 0 failing cells")
@@ -425,7 +428,7 @@ def _install(top: Path, venv: Path, env: dict) -> str:
     return ""
 
 
-MARK = "deckkit-ran: "
+MARK = "deckkit-ran: "   # the runner's progress lines start with it
 # Run in the student's environment: nbformat and nbclient come with JupyterLab (via nbconvert).
 # skip-execution and raises-exception are honoured as nbclient and the build honour them.
 RUNNER = r'''
@@ -477,6 +480,6 @@ for path in sorted(folder.glob("*.ipynb")):
     with open(results, "a", encoding="utf-8", newline="\n") as fh:
         fh.write(json.dumps({"notebook": path.name, "cells": len(code), "errors": errors,
                              "seconds": round(time.monotonic() - begun, 1)}) + "\n")
-    print(f"deckkit-ran: {path.name}: {len(code)} code cells in "
+    print(f"MARK{path.name}: {len(code)} code cells in "
           f"{time.monotonic() - begun:.0f} s, {len(errors)} failing", flush=True)
-'''
+'''.replace("MARK", MARK)
