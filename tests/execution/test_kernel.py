@@ -72,6 +72,25 @@ def test_a_process_a_cell_starts_in_a_new_session_does_not_outlive_the_build(tmp
     assert pids_with(marker) == []
 
 
+def test_a_daemon_that_leaves_its_session_and_its_parent_is_stopped_and_named(tmp_path):
+    """`setsid sh -c "sleep … &"`: sh exits at once, so the sleep is reparented out of the
+    kernel's tree before the cell ends; its environment still carries the kernel's mark."""
+    import os
+    import shutil
+    import time
+
+    if not shutil.which("setsid"):
+        pytest.skip("no setsid here")
+    marker = f"{700 + os.getpid() % 97}.{os.getpid()}"   # a sleep no other test starts
+    source = ("import subprocess\n"
+              f"subprocess.Popen(['setsid', 'sh', '-c', 'sleep {marker} &']).wait()")
+    result = run([code(source)], tmp_path)
+    assert [f.code for f in result.findings] == ["stray-process"]
+    assert f"sleep {marker}" in result.findings[0].message    # named: what was left running
+    time.sleep(0.5)
+    assert pids_with(marker) == []
+
+
 
 def test_a_cell_printing_too_much_is_cut_reported_and_the_deck_stays_usable(tmp_path):
     source = "for _ in range(300):\n    print('x' * 100_000)"  # 30 MB

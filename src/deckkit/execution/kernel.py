@@ -7,6 +7,7 @@ import asyncio
 import os
 import queue
 import re
+import secrets
 import shutil
 import tempfile
 import threading
@@ -158,7 +159,7 @@ class Kernel:
     def _main(self) -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        self._sweeper = ProcessSweeper()
+        self._sweeper = ProcessSweeper(secrets.token_hex(8))
         self._sockets: str | None = None   # the kernel's socket folder (POSIX)
         self._current: dict = {"index": None}
         client = self._client = CappedClient(
@@ -218,7 +219,9 @@ class Kernel:
 
             client.km.kernel_id = str(uuid.uuid4())
             client.km.provisioner = provisioner(client.km, self.fork)
-        await client.async_start_new_kernel(env=dict(os.environ, DECKKIT_BUILD="1", **self.env))
+        # DECKKIT_KERNEL marks everything the kernel starts, whatever it is reparented to
+        await client.async_start_new_kernel(env=dict(os.environ, DECKKIT_BUILD="1", **self.env,
+                                                     DECKKIT_KERNEL=self._sweeper.token))
         await client.async_start_new_kernel_client()
         if self.preload:
             try:
@@ -351,11 +354,14 @@ class CappedClient(NotebookClient):
 
 
 class ProcessSweeper:
-    """Everything the kernel started, seen after every cell: once the kernel is shut down,
-    whatever of it still runs (a server, a process started in a session of its own) is
-    stopped, so no build leaves processes behind."""
+    """Everything the kernel started, seen after every cell, and every process that carries
+    the kernel's DECKKIT_KERNEL mark in its environment (a daemon that left its session and
+    its parent, `setsid sh -c "sleep 777 &"`, is reparented out of the kernel's tree before any
+    cell ends): once the kernel is shut down, whatever of it still runs is stopped and named,
+    so no build leaves processes behind."""
 
-    def __init__(self):
+    def __init__(self, token: str = ""):
+        self.token = token
         self.kernel = None
         self.seen: dict[int, object] = {}
 
@@ -380,6 +386,21 @@ class ProcessSweeper:
         except psutil.Error:
             pass
 
+    def _marked(self) -> None:
+        """Add the processes whose environment carries this kernel's mark (readable for this
+        user's own processes; where the system refuses, the tree seen above is what there is)."""
+        import psutil
+
+        if not self.token:
+            return
+        me = os.getpid()
+        for process in psutil.process_iter():
+            try:
+                if process.pid != me and process.environ().get("DECKKIT_KERNEL") == self.token:
+                    self.seen.setdefault(process.pid, process)
+            except (psutil.Error, OSError):
+                continue
+
     def sweep(self, settle: float = 1.5, grace: float = 3.0) -> list[str]:
         """Stop what is still running once the kernel is gone (helpers that end with their
         kernel, such as torch.compile's workers, get ``settle`` seconds to do so); returns the
@@ -389,6 +410,7 @@ class ProcessSweeper:
         from .processes import stop_left
 
         self.snapshot()
+        self._marked()
         names = []
         for process in self.seen.values():
             try:
