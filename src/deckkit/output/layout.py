@@ -5,6 +5,7 @@ reader never sees half a file and an interrupted build never leaves one behind."
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from dataclasses import dataclass
@@ -158,13 +159,23 @@ def atomic_path(path: Path):
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename in (tmp, str(path)):
+        if isinstance(exc, OSError) and (exc.filename in (tmp, str(path))
+                                         or exc.errno in MACHINE_FULL):
             raise unwritable(path, exc) from None
         raise
 
 
+# what a write can meet that is the machine's, not deckkit's: no space, a quota, a read-only or
+# too small file system (a write error names no file, so these are recognised by number)
+MACHINE_FULL = {errno.ENOSPC, errno.EROFS, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
 def unwritable(path: Path, exc: OSError) -> DeckError:
     """A DeckError naming the output that cannot be written and how to make room for it."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return DeckError("cannot be written: the disk is full", where=str(path),
+                         fix="free some space (deleting build/ is safe: deckkit rebuilds "
+                         "everything in it) and run the command again")
     blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
     if blocker is not None and blocker != path:
         return DeckError(f"cannot be written: {blocker} is a file, not a folder", where=str(path),
