@@ -4,7 +4,7 @@ notebook side (what deck cells import) never reaches build code."""
 from pathlib import Path
 
 import deckkit
-from deckkit.commands.student_kit import package_imports as deckkit_imports
+from deckkit.model.imports import package_imports as deckkit_imports
 
 PACKAGE = Path(deckkit.__file__).parent
 

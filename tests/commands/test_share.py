@@ -196,7 +196,7 @@ def test_an_exercise_answer_on_a_slide_of_its_own_without_its_tag_is_named_and_n
     assert "exercises/translate_classifier.ipynb" in findings[0].message
     assert "untagged-solution" in [f.code for f in build_share(Project(root), pdf=False).findings]
     # and where the check were bypassed, the package's own search still finds the answer
-    monkeypatch.setattr("deckkit.commands.check._untagged_solutions", lambda *a: [])
+    monkeypatch.setattr("deckkit.commands.check.untagged_answers", lambda *a: [])
     result = build_share(Project(root), pdf=False)
     leaks = [f for f in result.findings if f.code == "share-leak"]
     assert leaks and "self.embed = nn.Embedding(10000, 64)" in leaks[0].message

@@ -19,12 +19,12 @@ from deckkit.commands.student_kit import (
     verify_run,
 )
 from deckkit.errors import DeckError
+from deckkit.model.imports import PACKAGE
 from deckkit.model.launch import launch_links
 from deckkit.model.project import Project
 from deckkit.model.session import load_session
 from helper import SESSION, code, good_decks, write_project
 
-PACKAGE = student_kit.PACKAGE
 URL = "https://github.com/teach-org/nn-course/tree/spring-2027/student"
 
 

@@ -1,10 +1,9 @@
-"""Per-deck lint: nbformat, slide types, committed outputs, section metadata and title."""
+"""Per-deck lint: slide types, committed outputs, section metadata and title (nbformat's schema
+is checked where a deck is read: model/deck.py)."""
 
 from __future__ import annotations
 
 import re
-
-import nbformat
 
 from ..errors import Finding
 from ..model.committed import normalise
@@ -17,7 +16,6 @@ from ..model.slides import heading as slide_heading
 
 def lint_deck(deck: Deck, session: Session) -> list[Finding]:
     findings: list[Finding] = []
-    findings += _check_schema(deck)
     for index, cell in enumerate(deck.nb.cells):
         findings += _check_cell(deck, index, cell)
     findings += _check_section(deck, session)
@@ -103,16 +101,6 @@ def _check_kernel(deck: Deck) -> list[Finding]:
     if name not in find_kernel_specs() and name != "python3":  # python3: ipykernel's own
         return [Finding(deck.display, "kernel", f'needs the Jupyter kernel "{name}", which is not '
                         "installed here; set the notebook's kernel to Python 3 (python3)")]
-    return []
-
-
-def _check_schema(deck: Deck) -> list[Finding]:
-    try:
-        nbformat.validate(deck.nb)
-    except nbformat.ValidationError as exc:
-        msg = str(exc.message if hasattr(exc, "message") else exc).splitlines()[0]
-        return [Finding(deck.display, "invalid-nbformat",
-                        f"does not follow nbformat 4 ({msg}); re-save it in Jupyter")]
     return []
 
 

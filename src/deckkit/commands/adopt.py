@@ -17,6 +17,7 @@ import nbformat
 
 from ..errors import DeckError
 from ..model.committed import normalise
+from ..model.imports import cell_imports
 from ..model.names import slugify
 from ..model.project import Project
 from ..model.schema import SESSION, one_line, toml_string, validate
@@ -191,26 +192,19 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
 
 
 def _missing_imports(nb) -> dict[str, list[int]]:
-    """Top-level modules the code cells import that this Python cannot find."""
-    import ast
+    """Top-level modules the code cells import that this Python cannot find (deckkit's own
+    included), with the cells that import each."""
     import importlib.util
 
     found: dict[str, list[int]] = {}
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:  # IPython magics and the like: the build will say
-            continue
-        for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module] if isinstance(node, ast.ImportFrom) and node.module
-                     and not node.level else [])
-            for name in names:
-                top = name.split(".")[0]
-                if importlib.util.find_spec(top) is None and index not in found.get(top, []):
-                    found.setdefault(top, []).append(index)
+        ours, others = cell_imports(cell.source)  # IPython magics and the like: the build says
+        tops = others | ({"deckkit"} if ours else set())
+        for top in sorted(tops):
+            if importlib.util.find_spec(top) is None:
+                found.setdefault(top, []).append(index)
     return found
 
 

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..checks import check_facts, check_generated, check_offline, check_record, check_session, over_budget
+from ..checks.solutions import untagged_answers
 from ..errors import DeckError, Finding
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 from ..execution.parallel import Job, expected_seconds, run_jobs
 from ..model.deck import DECK_NAME, NAMING_RULE, read_deck
 from ..model.project import Project, Resolved
+from ..model.solutions import exercise_answers
 from ..output.runsheet import load_timings
 from ..steps import PREPARE, DeckContext, run_steps
 from ..steps.mermaid import render_diagrams
@@ -43,8 +45,8 @@ def prepare(project: Project, trace: Trace | None = None, progress=None,
     session = resolved.session
     out = Prepared(resolved, findings=list(resolved.findings))
     out.findings += check_session(project.deck_paths(), session)
-    out.findings += _misnamed(project) + _exercises(project) + _untagged_solutions(project,
-                                                                                  resolved)
+    out.findings += _misnamed(project) + _exercises(project)
+    out.findings += untagged_answers(resolved.records, exercise_answers(project.exercises_dir))
     events, made = _facts(project, resolved, out.findings)
     for record in resolved.records:
         if trace:
@@ -139,58 +141,17 @@ def _misnamed(project: Project) -> list[Finding]:
 
 def _exercises(project: Project) -> list[Finding]:
     """The exercise notebooks `deckkit share` hands out: readable, valid, offline."""
-    import nbformat
-
     from ..errors import DeckError
 
     findings = []
     for path in sorted(project.exercises_dir.glob("*.ipynb")):
         display = f"exercises/{path.name}"
         try:
-            nb = read_deck(path).nb
-            nbformat.validate(nb)
+            nb = read_deck(path).nb   # nbformat's schema included
         except DeckError as exc:
             findings.append(Finding.from_error(exc, "unreadable"))
             continue
-        except nbformat.ValidationError as exc:
-            findings.append(Finding(display, "invalid-nbformat", f"does not follow nbformat 4 "
-                                    f"({str(exc).splitlines()[0]}); re-save it in Jupyter"))
-            continue
         findings += check_offline(nb, display)
-    return findings
-
-
-def exercise_answers(project: Project) -> dict[str, list[str]]:
-    """Each exercise's answers to its blanks (model.solutions.answers), by its display name."""
-    from ..errors import DeckError
-    from ..model.solutions import answers
-
-    found = {}
-    for path in sorted(project.exercises_dir.glob("*.ipynb")):
-        try:
-            found[f"exercises/{path.name}"] = answers(read_deck(path).nb)
-        except DeckError:
-            continue  # _exercises reports it
-    return found
-
-
-def _untagged_solutions(project: Project, resolved: Resolved) -> list[Finding]:
-    """A deck cell students would see that gives an exercise's answer: a solution without its
-    tag (the student package would publish it)."""
-    from ..model.solutions import given_answers, withheld_cells
-
-    findings = []
-    for exercise, known in exercise_answers(project).items():
-        for record in resolved.records:
-            gone = withheld_cells(record.nb)
-            for index, cell in enumerate(record.nb.cells):
-                hits = [] if index in gone or not known else given_answers(cell.source, known)
-                if hits:
-                    findings.append(Finding(
-                        record.display, "untagged-solution",
-                        f'gives the answer to a blank of {exercise} ("{hits[0][:60]}"): it is that '
-                        "exercise's solution, and students would get it; tag the cell (or its "
-                        "slide) solution", index, cell.source))
     return findings
 
 

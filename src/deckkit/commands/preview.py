@@ -28,6 +28,7 @@ from ..execution.fork import KernelFork
 from ..execution.kernel import Kernel, imported_modules, needs_kernel
 from ..execution.parallel import start_fork
 from ..model.project import Project
+from ..model.slides import slide_key
 from ..output.export import TEMPLATE
 from ..output.layout import write_atomic
 from .build import build_project
@@ -241,8 +242,7 @@ class _Handler(SimpleHTTPRequestHandler):
 def slide_keys(resolved) -> frozenset[str]:
     """Every slide key of the decks: what a rehearsal report may name."""
     return frozenset(key for record in resolved.records for cell in record.nb.cells
-                     if isinstance(meta := cell.metadata.get("deckkit"), dict)
-                     and isinstance(key := meta.get("key"), str))
+                     if (key := slide_key(cell)))
 
 
 @dataclass

@@ -22,11 +22,10 @@ from ..model.committed import strip_outputs
 from ..model.deck import read_deck
 from ..model.names import slugify
 from ..model.project import Project, Resolved
-from ..model.solutions import withheld_cells
+from ..model.solutions import answers, withheld_cells
 from ..output.layout import BuildLayout, atomic_path, write_atomic
 from ..steps.students import drop_tagged
 from .build import BuildResult, build_project
-from .check import exercise_answers
 from .student_kit import add_student_kit, readme_section, verify_run
 
 DISTINCT = 12  # characters: shorter lines ("import torch") also appear where they are allowed
@@ -180,7 +179,7 @@ def secret_lines(project: Project, resolved: Resolved) -> dict[str, set[str]]:
     """Every distinctive line of a withheld slide or cell and of the speaker notes, by kind;
     lines that also stand (whole or as part of a line) in what students may see are not
     evidence of anything and are left out."""
-    withheld, allowed, notes = [], [], []
+    withheld, allowed, notes, given = [], [], [], set()
     for record in resolved.records:
         gone = withheld_cells(record.nb)
         for i, cell in enumerate(record.nb.cells):
@@ -192,13 +191,13 @@ def secret_lines(project: Project, resolved: Resolved) -> dict[str, set[str]]:
         gone = withheld_cells(nb)
         for i, cell in enumerate(nb.cells):
             (withheld if i in gone else allowed).append(cell.source)
+        given |= {_plain(line) for line in answers(nb)}
     visible = _plain("\n".join(allowed))  # a line found in what students may see proves nothing
     secrets = {kind: {line for line in _distinct_lines(sources) if line not in visible}
                for kind, sources in (("solution", withheld), ("speaker notes", notes))}
     # ...except an exercise's answer to one of its blanks: that is the solution wherever it
     # stands, a deck cell that lost its tag included (`deckkit check` names that cell)
-    secrets["solution"] |= {_plain(line) for known in exercise_answers(project).values()
-                            for line in known}
+    secrets["solution"] |= given
     return secrets
 
 

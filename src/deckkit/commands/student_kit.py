@@ -34,12 +34,12 @@ import nbformat
 from .. import __version__
 from ..errors import Finding
 from ..execution.cache import ExecutionCache, execution_key
+from ..model.imports import PACKAGE, cell_imports, package_imports, python_imports
 from ..model.launch import github_folder, launch_links, links_markdown
 from ..model.project import Project, Resolved
 from ..output.layout import BuildLayout, write_atomic
 from ..steps.students import drop_solutions
 
-PACKAGE = Path(__file__).resolve().parents[1]
 # What a student needs besides what the code imports: Jupyter to open the notebooks in
 JUPYTER = ("jupyterlab", "ipykernel")
 CELL_TIMEOUT = 600      # seconds one cell may take in verify_run (a cold torch.compile: ~1 min)
@@ -47,53 +47,6 @@ KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language":
 
 
 # -- what the notebooks import ---------------------------------------------------------------
-
-def package_imports(path: Path, root: Path = PACKAGE) -> set[str]:
-    """Every deckkit module the file ``path`` (inside the package folder ``root``) imports, as
-    a dotted name relative to the package ("__init__" for the package itself)."""
-    package = list(path.relative_to(root).parts[:-1])
-    return _imports(ast.parse(path.read_text(encoding="utf-8")), package)[0]
-
-
-def _imports(tree: ast.AST, package: list[str]) -> tuple[set[str], set[str]]:
-    """(deckkit modules, other top-level modules) imported anywhere in ``tree``: lazy imports
-    inside functions count, since a demo may reach them."""
-    ours, others = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = package[: len(package) - (node.level - 1)]
-            if node.module:
-                ours.add(".".join(base + node.module.split(".")))
-            else:
-                ours |= {".".join(base + [a.name]) or "__init__" for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            top = node.module.split(".")[0]
-            if top == "deckkit" and node.module == "deckkit":
-                ours |= {a.name for a in node.names}
-            elif top == "deckkit":
-                ours.add(node.module.removeprefix("deckkit."))
-            elif top != "__future__":
-                others.add(top)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.startswith("deckkit."):
-                    ours.add(alias.name.removeprefix("deckkit."))
-                elif alias.name != "deckkit":
-                    others.add(alias.name.split(".")[0])
-    ours = {"__init__" if m.startswith("__version__") else m for m in ours}
-    return ours, others
-
-
-def cell_imports(source: str) -> tuple[set[str], set[str]]:
-    """What a code cell imports; IPython's %magic and !shell lines are left out, and a cell
-    that is not Python is ignored (verify_run still runs it)."""
-    python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                       for line in source.splitlines())
-    try:
-        return _imports(ast.parse(python), [])
-    except SyntaxError:
-        return set(), set()
-
 
 def _module_files(module: str, root: Path) -> list[Path]:
     """The files a module name stands for: a module file; a package whole (a package may load
@@ -226,7 +179,7 @@ def add_student_kit(project: Project, layout: BuildLayout, resolved: Resolved) -
         code = path.read_bytes()
         if path == PACKAGE / "__init__.py":
             code = STUDENT_INIT.format(version=__version__).encode()
-        others |= _imports(ast.parse(code), [])[1]
+        others |= python_imports(ast.parse(code), [])[1]
         kit.outputs.append(write_atomic(folder / "deckkit" / path.relative_to(PACKAGE), code))
     kit.requirements = requirements(others)
     kit.outputs.append(write_atomic(layout.share_requirements, requirements_text(kit)))

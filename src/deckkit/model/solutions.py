@@ -118,6 +118,23 @@ def answers(nb) -> list[str]:
     return sorted(found)
 
 
+def exercise_answers(exercises_dir) -> dict[str, list[str]]:
+    """Each exercise notebook's answers (answers()), by its display name; an exercise that
+    does not read is left to the check that reports it."""
+    from pathlib import Path
+
+    from ..errors import DeckError
+    from .deck import read_deck
+
+    found = {}
+    for path in sorted(Path(exercises_dir).glob("*.ipynb")):
+        try:
+            found[f"exercises/{path.name}"] = answers(read_deck(path).nb)
+        except DeckError:
+            continue
+    return found
+
+
 def given_answers(source: str, known: list[str]) -> list[str]:
     """The lines of ``source`` that are one of the ``known`` answers (answers() gives them)."""
     return [line.strip() for line in source.splitlines() if _code(line) in known]
