@@ -94,3 +94,16 @@ def pids_with(marker: str) -> list[str]:
         except OSError:
             continue  # ended while we looked
     return found
+
+
+# the eight payloads of issue 30 (each calls evil(n)), as markdown a slide could hold
+PAYLOADS = [
+    "<scr<script></script>ipt>evil(1)</scr<script></script>ipt>",
+    '<img alt=">" src=x onerror=evil(2)>',
+    "<details open/ontoggle=evil(3)>more</details>",
+    '<iframe srcdoc="&lt;script&gt;parent.evil(4)&lt;/script&gt;"></iframe>',
+    "[click](javascript:evil(5))",
+    '<a href="data:text/html,&lt;script&gt;evil(6)&lt;/script&gt;">data link</a>',
+    "<svg><script>evil(7)</script><rect width='1' height='1'/></svg>",
+    '<math><a xlink:href="javascript:evil(8)">x</a></math>',
+]

@@ -6,11 +6,12 @@ import nbformat
 import pytest
 
 from conftest import REPO
+from deckkit.commands.build import build_project
 from deckkit.commands.check import check_project
 from deckkit.commands.share import build_share
 from deckkit.execution.kernel import execute_notebook
 from deckkit.model.project import Project
-from helper import NOTES, code, good_decks, md, write_project
+from helper import NOTES, PAYLOADS, code, good_decks, md, write_project
 
 pytestmark = pytest.mark.slow
 
@@ -114,18 +115,65 @@ def test_the_share_step_finds_a_leak_and_refuses_to_publish(tmp_path, monkeypatc
     assert not (root / "build/share").exists()
 
 
-def test_script_in_a_slide_runs_for_the_presenter_but_not_in_the_student_package(tmp_path):
+def payload_decks():
+    """B carries the eight markdown payloads, and a code cell whose outputs are JavaScript,
+    markdown with a script and HTML with an SVG script (issue 30's repro)."""
     decks = good_decks()
-    decks["B_agenda.ipynb"].cells.append(md(
-        '<script>evil0()</script><img src="a.png" onerror="evil1()">'
-        '[click](javascript:evil2()) <a href="javascript:evil3()">me</a> on the slide'))
-    root = write_project(tmp_path, decks)
+    decks["B_agenda.ipynb"].cells += [md(f"{p} payload {n}") for n, p in enumerate(PAYLOADS, 1)]
+    decks["B_agenda.ipynb"].cells.append(code(
+        "from IPython.display import HTML, Javascript, Markdown, display\n"
+        "display(Javascript('evil(9)'))\n"
+        "display(Markdown('<script>evil(10)</script> markdown output'))\n"
+        "display(HTML('<svg><script>evil(11)</script></svg><b>html output</b>'))"))
+    return decks
+
+
+def test_script_in_a_slide_runs_for_the_presenter_but_not_for_students(tmp_path, browser):
+    from deckkit.output.script_audit import foreign_scripts
+
+    root = write_project(tmp_path, payload_decks())
     warnings = [f for f in check_project(Project(root)) if f.code == "active-content"]
-    assert [(w.severity, w.cell) for w in warnings] == [("warning", 3)]
-    assert build_share(Project(root), pdf=False).ok
-    page = (root / "build/share/html/B_agenda.slides.html").read_text()
-    assert "evil" not in page and "onerror" not in page and "javascript:" not in page
-    assert "on the slide" in page and 'src="a.png"' in page
+    assert [(w.severity, w.cell) for w in warnings] == [("warning", 3 + n) for n in range(8)]
+    result = build_share(Project(root), pdf=False)
+    assert result.ok, result.findings
+    assert any("only reveal.js's, MathJax's and deckkit's own scripts run" in line
+               for line in result.verified)
+    student = root / "build/share/html/B_agenda.slides.html"
+    text = student.read_text()
+    assert all(f"payload {n}" in text for n in range(1, 9))
+    assert "markdown output" in text and "<b>html output</b>" in text
+    for page in (student, root / "build/share/html/session.slides.html"):
+        context = browser.new_context()
+        context.add_init_script("window.evil = n => (window.ran = window.ran || []).push(n)")
+        tab = context.new_page()
+        tab.goto(page.as_uri())
+        tab.wait_for_selector("body[data-deckkit-ready]")
+        for index in range(tab.evaluate("Reveal.getTotalSlides()")):
+            tab.evaluate("i => { const s = Reveal.getSlides()[i], x = Reveal.getIndices(s);"
+                         " Reveal.slide(x.h, x.v); }", index)
+        tab.wait_for_timeout(300)
+        assert tab.evaluate("window.ran || []") == [], page.name
+        context.close()
+    # the same audit finds what runs in the presenter's page, which keeps the author's HTML
+    build_project(Project(root))
+    found = " ".join(foreign_scripts(root / "build/html/B_agenda.slides.html"))
+    for what in ("evil(2)", "evil(3)", "about:srcdoc", "javascript:evil(5)", "evil(10)"):
+        assert what in found, what
+
+
+def test_share_refuses_a_page_where_script_would_run(tmp_path, monkeypatch):
+    from deckkit.output import export
+
+    exporting = export.slides_html
+    monkeypatch.setattr(export, "slides_html", lambda *a, sanitise=False, **k: exporting(*a, **k))
+    monkeypatch.setattr("deckkit.steps.students.safe_output", lambda out: out)  # no sanitiser
+    root = write_project(tmp_path, payload_decks())
+    result = build_share(Project(root), pdf=False)
+    assert not result.ok
+    scripts = [f for f in result.findings if f.code == "share-script"]
+    assert scripts and all(f.deck.startswith("build/share/html/") for f in scripts)
+    assert any("evil(10)" in f.message for f in scripts)  # the markdown output's script
+    assert not (root / "build/share").exists()
 
 
 def test_the_zip_holds_the_package_and_opens_offline_after_unzipping(share, tmp_path,

@@ -151,7 +151,8 @@ def _export_page(layout: BuildLayout, ctx: DeckContext, nb, exec_key: str, stamp
     result.outputs.append(out)
     if not stamps.fresh(out, page_key):
         progress("exporting slides")
-        write_atomic(out, export.slides_html(nb, title, deck_seconds(nb), theme))
+        write_atomic(out, export.slides_html(nb, title, deck_seconds(nb), theme,
+                                             sanitise=ctx.audience == "student"))
         stamps.mark(out, page_key)
     return page_key
 
@@ -163,7 +164,8 @@ def _export_session(layout, title, parts, keys, audience, stamps, result, progre
     if not stamps.fresh(out, session_key):
         progress(f"session: exporting {len(parts)} sections as one deck")
         merged = merge_session(parts, title)
-        write_atomic(out, export.slides_html(merged, title, deck_seconds(merged), theme))
+        write_atomic(out, export.slides_html(merged, title, deck_seconds(merged), theme,
+                                             sanitise=audience == "student"))
         stamps.mark(out, session_key)
     result.outputs.append(out)
 

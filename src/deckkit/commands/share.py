@@ -24,6 +24,7 @@ from ..model.names import slugify
 from ..model.project import Project, Resolved
 from ..model.solutions import answers, withheld_cells
 from ..output.layout import BuildLayout, atomic_path, write_atomic
+from ..output.script_audit import audit_pages
 from ..steps.students import drop_tagged
 from .build import BuildResult, build_project
 from .student_kit import add_student_kit, readme_section, verify_run
@@ -83,6 +84,11 @@ def _build(project: Project, layout: BuildLayout, pdf: bool, progress,
     prune(layout, result.outputs)
     found, result.verified = verify_package(project, layout, built.resolved)
     result.findings += found
+    if result.ok:
+        progress("share: opening every student page in Chromium to see what script runs")
+        found, line = audit_scripts(layout)
+        result.findings += found
+        result.verified.append(line)
     if result.ok:  # only a verified package is zipped
         name = slug(built.resolved.session.title)
         package = write_zip(layout.share_dir, layout.share_zip(name), name)
@@ -244,6 +250,21 @@ def verify_package(project: Project, layout: BuildLayout,
                 f"{len(secrets['solution'])} solution line(s) and {len(secrets['speaker notes'])} "
                 "speaker-note line(s): none found" if not findings else "leaks found"]
     return findings, verified
+
+
+def audit_scripts(layout: BuildLayout) -> tuple[list[Finding], str]:
+    """Every student page in Chromium (output/script_audit.py): the session page stepped
+    through slide by slide, each deck's page as it loads.  Only reveal.js's, MathJax's and
+    deckkit's own scripts may run."""
+    pages = sorted(layout.html_dir("student").glob("*.slides.html"))
+    session = layout.page("session", "student")
+    found = audit_pages(pages, {session}, lambda path: _shown(path, layout))
+    findings = [Finding(what.split(": ", 1)[0], "share-script", "script that is not the deck's "
+                        f"own would run for students ({what.split(': ', 1)[1]}); the package "
+                        "was not published: `deckkit check` names the cell, and the student "
+                        "build should have removed it (please report it)") for what in found]
+    return findings, (f"{len(pages)} page(s) opened in Chromium: only reveal.js's, MathJax's "
+                      "and deckkit's own scripts run" if not found else "foreign script found")
 
 
 def _shown(path: Path, layout: BuildLayout) -> str:

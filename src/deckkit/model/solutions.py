@@ -1,4 +1,4 @@
-"""What students do not get: script in what they open (see inert() below), and solutions.
+"""What students do not get: solutions (and script in what they open: model/sanitise.py).
 
 A solution is a whole slide or a range of cells, never a lucky tag.
 
@@ -11,18 +11,11 @@ its own.  So a solution's code cannot slip onto the previous slide when its own 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .slides import slide_starts, slide_type
 
 STUDENT_DROPS = frozenset({"solution", "instructor"})
-SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>|<script\b[^>]*/?>", re.IGNORECASE | re.DOTALL)
-TAG = re.compile(r"<[A-Za-z][^<>]*>")
-EVENT_ATTR = re.compile(r"""\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
-JS_ATTR = re.compile(r"""(\b(?:href|src|action|formaction|xlink:href)\s*=\s*)(["']?)\s*"""
-                     r"""javascript:[^"'>\s]*""", re.IGNORECASE)
-JS_LINK = re.compile(r"(\]\(\s*<?)javascript:[^)\s>]*", re.IGNORECASE)
 
 
 def is_tagged(cell, tags=STUDENT_DROPS) -> bool:
@@ -65,29 +58,6 @@ def withheld(nb, tags=STUDENT_DROPS) -> list[Withheld]:
 
 def withheld_cells(nb, tags=STUDENT_DROPS) -> set[int]:
     return {i for w in withheld(nb, tags) for i in range(w.start, w.end)}
-
-
-def inert(text: str) -> tuple[str, int]:
-    """``text`` without scripts, event handlers and javascript: URLs; and how many it had."""
-    count = 0
-
-    def clean_tag(match):
-        nonlocal count
-        tag, n = EVENT_ATTR.subn("", match.group(0))
-        tag, m = JS_ATTR.subn(r"\1\2#", tag)
-        count += n + m
-        return tag
-
-    text, scripts = SCRIPT.subn("", text)
-    text = TAG.sub(clean_tag, text)
-    text, links = JS_LINK.subn(r"\1#", text)
-    return text, count + scripts + links
-
-
-def active_content(nb) -> list[tuple[int, int]]:
-    """(cell index, how many) for markdown cells that hold script, handlers or js: links."""
-    return [(i, n) for i, c in enumerate(nb.cells)
-            if c.cell_type == "markdown" and (n := inert(c.source)[1])]
 
 
 BLANK = "___"

@@ -137,8 +137,9 @@ def shared():
 
 @contextlib.contextmanager
 def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int = 30000,
-              viewport: tuple[int, int] = (WIDTH, HEIGHT), hash_: str = ""):
-    """Any built page from file:// in headless Chromium, every other request aborted."""
+              viewport: tuple[int, int] = (WIDTH, HEIGHT), hash_: str = "", before_load=None):
+    """Any built page from file:// in headless Chromium, every other request aborted.
+    ``before_load(session)`` runs on the blank page, before the page is loaded."""
     _, PlaywrightError = _playwright()
     where = _display(path)
     try:
@@ -156,6 +157,8 @@ def open_page(path: Path, query: str = "", ready: str = "body", timeout_ms: int 
 
                 context.route("**/*", route)
                 session.page = context.new_page()
+                if before_load:
+                    before_load(session)
                 session.page.goto(Path(path).resolve().as_uri() + (f"?{query}" if query else "")
                                   + hash_)
                 _wait_ready(session.page, ready, timeout_ms, where)

@@ -16,6 +16,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
 from ..errors import DeckError
+from ..model.sanitise import clean
 from .themes import THEMES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -103,14 +104,16 @@ def theme_styles(theme: str) -> tuple[str, str | None]:
     return THEMES[theme]
 
 
-def slides_html(nb, title: str, total_seconds: float = 0, theme: str = "default") -> str:
+def slides_html(nb, title: str, total_seconds: float = 0, theme: str = "default",
+                sanitise: bool = False) -> str:
     """The reveal.js page for one (executed) notebook, through deckkit's template.
-    ``total_seconds`` becomes reveal.js's totalTime: the speaker view's pacing line."""
+    ``total_seconds`` becomes reveal.js's totalTime: the speaker view's pacing line.
+    ``sanitise``: every cell's HTML through model/sanitise.clean (the student build)."""
     theme_css, extra_css = theme_styles(theme)
     reveal = dict(REVEAL, totalTime=round(total_seconds)) if total_seconds else REVEAL
     resources = {"deckkit": {"title": title, "reveal": reveal, "theme": theme,
                              "theme_css": theme_css, "extra_css": extra_css,
-                             "maths": has_maths(nb)}}
+                             "maths": has_maths(nb), "sanitise": sanitise}}
     with _EXPORTING:
         body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
@@ -150,4 +153,5 @@ def _exporter() -> SlidesExporter:
     exporter.exclude_output_prompt = True
     exporter.exclude_anchor_links = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    exporter.register_filter("deckkit_clean", clean)
     return exporter

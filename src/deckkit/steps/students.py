@@ -1,14 +1,24 @@
 """The student version of a deck: solution and instructor-only slides and cells left out (what
-counts as one: model/solutions.py), and markdown and HTML outputs made inert — no <script>, no
-event-handler attributes, no javascript: links — so a snippet pasted into a slide cannot run
-script in a student's browser.  Authors are trusted; `deckkit check` warns where this applies."""
+counts as one: model/solutions.py), and nothing left that runs script in a student's browser
+or notebook (model/sanitise.py): outputs keep only the MIME types a page or notebook shows
+without running anything, their HTML, SVG and markdown cleaned, and a markdown cell that holds
+active HTML becomes its cleaned rendering.  The exported student page cleans every cell's
+HTML once more (output/export.py).  Authors are trusted; `deckkit check` warns where this
+applies."""
 
 from __future__ import annotations
 
 from nbformat.v4 import new_markdown_cell
 
 from ..model.launch import launch_links, links_markdown
-from ..model.solutions import STUDENT_DROPS, inert, withheld_cells
+from ..model.sanitise import clean, markdown_html, removed
+from ..model.solutions import STUDENT_DROPS, withheld_cells
+
+# what a student's output may carry: shown without running anything (HTML, SVG and markdown
+# once cleaned); application/javascript, widget views and anything unknown are left out
+SHOWN = ("text/plain", "text/html", "text/markdown", "text/latex", "image/png", "image/jpeg",
+         "image/gif", "image/svg+xml", "application/json")
+CLEANED = ("text/html", "image/svg+xml")
 
 
 def drop_tagged(nb, tags=STUDENT_DROPS):
@@ -18,18 +28,47 @@ def drop_tagged(nb, tags=STUDENT_DROPS):
     return nb
 
 
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def safe_markdown(source: str) -> str:
+    """A markdown cell as it may reach students: itself, or where it holds active HTML, its
+    cleaned rendering (HTML is valid markdown, and a notebook shows it the same way)."""
+    html = markdown_html(source)
+    return clean(html) if removed(html) else source
+
+
+def safe_output(out):
+    """An output as it may reach students, or None when nothing of it may."""
+    if "data" not in out:
+        return out   # a stream or an error: text only
+    data = {}
+    for mime, value in out["data"].items():
+        if mime not in SHOWN:
+            continue
+        if mime in CLEANED:
+            value = clean(_text(value))
+        elif mime == "text/markdown" and removed(markdown_html(_text(value))):
+            mime, value = "text/html", clean(markdown_html(_text(value)))
+        data[mime] = value
+    if not data:
+        return None
+    out["data"] = data
+    return out
+
+
 def drop_solutions(nb, ctx):
-    """Step: the deck as students get it (no solutions, no instructor-only cells, nothing in
-    markdown or HTML outputs that runs script)."""
+    """Step: the deck as students get it (no solutions, no instructor-only cells, nothing that
+    runs script)."""
     nb = drop_tagged(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = inert(cell.source)[0]
-        for out in cell.get("outputs", []) or []:
-            data = out.get("data", {})
-            if "text/html" in data:
-                html = data["text/html"]
-                data["text/html"] = inert("".join(html) if isinstance(html, list) else html)[0]
+            cell.source = safe_markdown(cell.source)
+        elif cell.cell_type == "raw":
+            cell.source = clean(cell.source)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in map(safe_output, cell.outputs) if o is not None]
     return nb, []
 
 
