@@ -1,5 +1,6 @@
 """The student package holds no speaker notes and no solutions; the solution runs in CI."""
 
+import re
 import shutil
 
 import nbformat
@@ -154,6 +155,12 @@ def test_script_in_a_slide_runs_for_the_presenter_but_not_for_students(tmp_path,
         tab.wait_for_timeout(300)
         assert tab.evaluate("window.ran || []") == [], page.name
         context.close()
+    # the runnable notebook students open in Jupyter: no script output, markdown cleaned
+    notebook = nbformat.read(str(root / "build/share/notebooks/B_agenda.ipynb"), as_version=4)
+    kept = [c.source for c in notebook.cells if c.cell_type == "markdown"]
+    assert not any(re.search(r"<script|onerror|ontoggle|srcdoc|javascript:", k) for k in kept)
+    mimes = {m for c in notebook.cells for o in c.get("outputs", []) for m in o.get("data", {})}
+    assert not [m for m in mimes if "javascript" in m]
     # the same audit finds what runs in the presenter's page, which keeps the author's HTML
     build_project(Project(root))
     found = " ".join(foreign_scripts(root / "build/html/B_agenda.slides.html"))
