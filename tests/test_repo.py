@@ -42,3 +42,66 @@ def test_the_exercise_solution_runs_and_prints_the_logit_shape(repo_build):
     assert "torch.Size([8, 2])" in page
     nb = nbformat.read(str(REPO / "decks" / "K_course_note.ipynb"), as_version=4)
     assert any("solution" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def _outputs_text(page) -> str:
+    from html.parser import HTMLParser
+
+    class Outputs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.depth, self.text = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            classes = dict(attrs).get("class") or ""
+            if self.depth or "jp-OutputArea-output" in classes:
+                self.depth += 1
+
+        def handle_endtag(self, tag):
+            self.depth = max(self.depth - 1, 0)
+
+        def handle_data(self, data):
+            if self.depth:
+                self.text.append(data)
+
+    reader = Outputs()
+    reader.feed(page.read_text(encoding="utf-8"))
+    return " ".join(reader.text)
+
+
+def test_printed_floats_are_rounded_for_the_room(repo_build):
+    """A room cannot read 1.6253387928009033: every number a cell prints is rounded."""
+    import re
+
+    root, _ = repo_build
+    for page in sorted((root / "build" / "html").glob("[A-Z]_*.slides.html")):
+        long = re.findall(r"\d\.0*[1-9]\d{4,}", _outputs_text(page))
+        assert not long, f"{page.name} prints unrounded numbers: {long[:3]}"
+
+
+def test_the_numbers_the_slides_state_are_the_ones_the_code_makes(repo_build):
+    """Each number a fragment explains is tied to the code that makes it: the 5 % of flipped
+    labels (the accuracy's ceiling) and σ = 0.3 (the loss floor σ² = 0.09)."""
+    import inspect
+    import re
+
+    from deckkit.demos.training import make_text_dataset
+
+    root, _ = repo_build
+    html = root / "build" / "html"
+    era5 = (html / "H_era_cards.slides.html").read_text(encoding="utf-8")
+    flipped = int(re.search(r"(\d+) % of the labels are flipped", era5).group(1))
+    noise = inspect.signature(make_text_dataset).parameters["label_noise"].default
+    assert flipped == round(100 * noise) and f"label_noise={noise}" in era5
+    accuracy = float(re.search(r"validation accuracy ([\d.]+)%", _outputs_text(
+        html / "H_era_cards.slides.html")).group(1))
+    assert 100 - flipped - 3 <= accuracy <= 100 - flipped + 2   # at the ceiling, not above it
+    loop = re.sub(r"<[^>]+>", "", (html / "E_training_loop.slides.html").read_text("utf-8"))
+    sigma = float(re.search(r"noise of σ = ([\d.]+)", loop).group(1))
+    assert loop.count(f"{sigma} * torch.randn") >= 2   # the loop's data, and the fragment
+    assert f"about σ² = {sigma ** 2:.2f}" in loop
+    ours, true, stated = map(float, re.search(
+        r"our line: loss ([\d.]+) · the true line: ([\d.]+) · the noise's σ² = [\d.]+² = ([\d.]+)",
+        _outputs_text(html / "E_training_loop.slides.html")).groups())
+    assert abs(stated - sigma ** 2) < 1e-9
+    assert abs(ours - stated) < 0.03 and abs(true - stated) < 0.03   # measured, at the floor

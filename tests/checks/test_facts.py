@@ -58,7 +58,7 @@ def test_a_broken_facts_file_is_a_finding_that_names_the_event_and_field(tmp_pat
     path.write_text(path.read_text().replace('idea = "gpu"', 'idea = "magic"'))
     findings = check_project(project)
     assert [f.code for f in findings] == ["facts"]
-    assert "event 2 ('AlexNet wins ILSVRC\\n15.3 % vs 26.2 % top-5') · idea is 'magic', not one " \
+    assert "event 3 ('AlexNet wins ILSVRC\\n15.3 % vs 26.2 % top-5') · idea is 'magic', not one " \
         "of graph, gpu, keras, eager, compile" in findings[0].message
     path.write_text("[[event]]\nyear = 2015\n")
     with pytest.raises(DeckError, match="event 1 · lacks label"):

@@ -59,7 +59,9 @@ def test_era_4_on_the_slide_prints_values_a_student_can_check_by_hand(tmp_path):
                               tmp_path, timeout=60)
     assert result.ok, result.findings
     printed = ["".join(o.get("text", "") for o in c.outputs) for c in result.nb.cells[1:]]
-    assert printed == ["7.0 2.0 AddBackward0\n", "54.0\n108.0\nFalse\nFalse\n"]
+    assert printed == ["y = 7.0, dy/dw = 2.0, recorded as AddBackward0\n",
+                       "after one backward:  54.0\nafter two backwards: 108.0\n"
+                       "recorded under no_grad? False\nrecorded after detach?  False\n"]
 
 
 def test_era_1_runs_the_derivation_on_the_slide(tmp_path):

@@ -29,9 +29,11 @@ def positive(x) -> bool:
 
 def test_the_slides_own_functions_are_raced_and_named(small):
     assert small.loop_name == "dot_loop" and small.vector_name == "np.dot"
-    assert small.headline().startswith("np.dot is ") and "faster than dot_loop here" in (
-        small.headline())
-    assert "(one thread each, n = 20,000)" in small.headline()
+    # the ratio depends on what is raced: the headline says so (the loop walks Python lists,
+    # the call gets an array, and n is in the cache)
+    headline = small.headline()
+    assert headline.startswith("np.dot is ") and "faster than dot_loop here\n" in headline
+    assert headline.endswith("(an array vs Python lists, one thread each, n = 20,000: in cache)")
     assert [r[0] for r in small.rows()][:3] == ["dot_loop", "np.dot", "np.dot, all cores"]
     assert [r[3] for r in small.rows()][:2] == ["1 thread", "1 thread"]
 
@@ -64,7 +66,8 @@ def test_matmul_rates_are_measured(small):
 def test_result_renders_a_headline_a_table_and_a_chart(small):
     page = small._repr_html_()
     assert "<table" in page and "data:image/png;base64," in page
-    assert "faster than dot_loop here" in page and "fastest of 5 memory kernels" in page
+    assert "faster than dot_loop here" in page and "an array vs Python lists" in page
+    assert "fastest of 5 memory kernels" in page
 
 
 def test_the_benchmark_entry_point_uses_the_standard_loop():

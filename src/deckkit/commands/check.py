@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..checks import check_facts, check_generated, check_offline, check_record, check_session, over_budget
+from ..checks.data_facts import check_data_facts
 from ..checks.solutions import untagged_answers
 from ..errors import DeckError, Finding
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
@@ -48,6 +49,7 @@ def prepare(project: Project, trace: Trace | None = None, progress=None,
     out.findings += _misnamed(project) + _exercises(project)
     out.findings += untagged_answers(resolved.records, exercise_answers(project.exercises_dir))
     events, made = _facts(project, resolved, out.findings)
+    out.findings += check_data_facts(resolved.records, session, recorded_devices())
     for record in resolved.records:
         if trace:
             trace(record.name, "check")
@@ -114,6 +116,14 @@ class Diagrams:
         if self._errors:
             raise self._errors[0]
         return [f for name in self._order for f in self._found.get(name, [])]
+
+
+def recorded_devices() -> list[str]:
+    """What the recorded GPU figures name (demos/transfer.py): the devices a slide or a note
+    may say they come from."""
+    from ..demos.transfer import RECORDED
+
+    return [RECORDED["device"], RECORDED["source"]]
 
 
 def _facts(project: Project, resolved: Resolved, findings: list[Finding]):

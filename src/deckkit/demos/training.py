@@ -66,7 +66,10 @@ def _train(torch, data, steps: int, lr: float = 0.1, zero_grad: bool = True,
             model.eval()                          # dropout off for evaluation
         with torch.no_grad():
             val.append(loss_fn(model(xv), yv).item())
-    return train, val
+    model.eval()
+    with torch.no_grad():   # after the last step, on every training point: set against val
+        whole = loss_fn(model(xt), yt).item()
+    return train, val, whole
 
 
 def _shared_prefix(names) -> str:
@@ -88,6 +91,9 @@ class LossCurves:
     steps: int
     runs: dict[str, tuple[list[float], list[float]]]   # name -> (train, val)
     settings: dict[str, dict] = field(default_factory=dict)  # name -> what the run changed
+    # name -> loss on all training points after the last step (eval mode): the train column
+    # is one mini-batch before each step, so this is what the validation loss compares with
+    whole_train: dict[str, float] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
@@ -139,9 +145,27 @@ class LossCurves:
             return f"flat: {first:.2f} → {tail:.2f}"
         if ref is not None:
             ratio = self.val_noise(name) / max(self.val_noise(ref), 1e-12)
-            if ratio > 3:
-                return f"learns, but validation {ratio:.0f}× noisier than {ref!r}"
+            if ratio > 3:  # noise(): the mean step-to-step change, said in those words
+                return (f"learns, but its validation loss jumps {ratio:.0f}× more per step "
+                        f"than {ref!r} ({self.val_noise(name):.2g} vs "
+                        f"{self.val_noise(ref):.2g})")
         return f"learns: {first:.2f} → {tail:.2f}, val {self.tail_mean(name, 1):.2f}"
+
+    def val_below_train(self) -> str:
+        """Why the reference run's validation loss ends below its training loss, measured:
+        the training column is a mini-batch before each step, so compare with the loss on
+        every training point after the last step.  "" when validation is not below."""
+        ref = self.reference
+        train, val = self.tail_mean(ref), self.tail_mean(ref, 1)
+        whole = self.whole_train.get(ref)
+        if not (round(val, 2) < round(train, 2)) or whole is None or not math.isfinite(whole):
+            return ""   # not below, or not so anyone could see it in the table
+        if whole > val:
+            return (f"{ref}: val {val:.2f} < train {train:.2f} because the held-out points "
+                    f"are easier in this draw (all training points after the last step: "
+                    f"{whole:.2f})")
+        return (f"{ref}: val {val:.2f} < train {train:.2f} because train is measured before "
+                f"each step (all training points after the last step: {whole:.2f})")
 
     def closest(self, name: str) -> str | None:
         """The other run that differs from ``name`` in the fewest settings and did not
@@ -173,6 +197,9 @@ class LossCurves:
         note = (f"train and val: mean over the last {max(self.steps // 4, 1)} of {self.steps} "
                 "steps · mini-batches of 64 · validation loss on held-out points after every "
                 "step")
+        why = self.val_below_train()
+        if why:
+            note += f" · {why}"
         return (render.table(["run", "the change", "train loss, start", "train loss, end",
                               "val loss, end", "what the numbers say"], self.rows(), readable=True)
                 + render.note(note))
@@ -190,7 +217,8 @@ class LossCurves:
         ref = self.reference
         broken = [n for n in names[1:] if self.verdict(n).startswith(("diverges", "gets worse",
                                                                         "erratic", "flat"))]
-        noisy = [n for n in names[1:] if "noisier" in self.verdict(n)]
+        noisy = [n for n in names[1:] if "jumps" in self.verdict(n)
+                 and self.verdict(n).startswith("learns")]
         panels = [(f"{ref}: train and validation", [ref], "both")]
         slow = [n for n in broken if self.verdict(n).startswith("flat")]
         wild = [n for n in broken if n not in slow]
@@ -294,8 +322,10 @@ def train_runs(changes: dict[str, dict], steps: int = 150, n: int = 600,
     x, y = _blobs(torch, 2 * n, seed)
     data = ((x[:n], y[:n]), (x[n:], y[n:]))
     full = {name: {**KNOBS, **settings} for name, settings in changes.items()}
-    runs = {name: _train(torch, data, steps, **settings) for name, settings in full.items()}
-    return LossCurves(steps, runs, full)
+    trained = {name: _train(torch, data, steps, **settings) for name, settings in full.items()}
+    runs = {name: (train, val) for name, (train, val, _) in trained.items()}
+    whole = {name: last for name, (_, _, last) in trained.items()}
+    return LossCurves(steps, runs, full, whole)
 
 
 def loss_curves(steps: int = 150, n: int = 600, seed: int = 0) -> LossCurves:
