@@ -51,3 +51,26 @@ def test_missing_notes_file_and_stray_notes_cells_are_reported(tmp_path):
     notes = {"A_hero.md": NOTES["A_hero.md"]}
     findings = check_project(Project(write_project(tmp_path, decks, notes=notes)))
     assert codes(findings) == ["notes-cell", "notes-file"]
+
+
+def test_a_session_that_asks_for_takeaways_names_each_slide_without_one(tmp_path):
+    notes = dict(NOTES, **{"B_agenda.md": "# B · Agenda\n\n## plan · 90 s\n- a point\n"
+                           "Takeaway: the plan in one line\n\n## more · 30 s\n- done\n"})
+    asked = SESSION.replace('title = "Test Talk"', 'title = "Test Talk"\ntakeaways = true')
+    found = check_project(Project(write_project(tmp_path / "asked", good_decks(), asked, notes)))
+    missing = [str(f) for f in found if f.code == "missing-takeaway"]
+    assert len(missing) == 3   # A's two slides and B's "more"; B's "plan" has one
+    assert any('slide "more" (line 7) has no takeaway; add `Takeaway:' in m for m in missing)
+    assert all(f.severity == "error" for f in found if f.code == "missing-takeaway")
+    # without the session's ask, nothing is required of a talk
+    assert check_project(Project(write_project(tmp_path / "plain", good_decks(), notes=notes))) == []
+
+
+def test_a_takeaway_is_one_line_and_one_per_slide(tmp_path):
+    long = "x" * 130
+    notes = dict(NOTES, **{"B_agenda.md": f"# B · Agenda\n\n## plan · 90 s\nTakeaway: {long}\n\n"
+                           "## more · 30 s\nTakeaway: one\nTakeaway: two\n"})
+    found = check_project(Project(write_project(tmp_path, good_decks(), notes=notes)))
+    text = " | ".join(str(f) for f in found if f.code == "missing-takeaway")
+    assert "its takeaway is 130 characters; keep it to 120" in text
+    assert 'slide "more" (line 6) has 2 takeaways; keep one' in text

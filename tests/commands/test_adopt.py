@@ -46,7 +46,12 @@ def test_both_examples_are_adopted_and_then_check_without_a_finding(project, tmp
     readme = adopt(project, tmp_path / "README.ipynb", "R")
     flow = adopt(project, tmp_path / "showflow.ipynb", "S", minutes=4)
     assert {n: (tmp_path / n).read_bytes() for n in originals} == originals  # only read
-    assert check_project(project) == []
+    # this session asks each slide for a takeaway, which only the author can write: adopt says
+    # so, and check names exactly those slides, nothing else
+    found = check_project(project)
+    assert {f.code for f in found} == {"missing-takeaway"}
+    assert len(found) == readme.slides + flow.slides
+    assert any("add `Takeaway: …` under each of the" in c for c in readme.changes)
 
     deck = nbformat.read(str(readme.deck), as_version=4)
     kinds = {c.metadata.get("slideshow", {}).get("slide_type") for c in deck.cells}

@@ -256,3 +256,46 @@ def test_an_exercise_answer_on_a_slide_of_its_own_without_its_tag_is_named_and_n
     leaks = [f for f in result.findings if f.code == "share-leak"]
     assert leaks and "self.embed = nn.Embedding(10000, 64)" in leaks[0].message
     assert not (root / "build/share").exists()
+
+
+def test_each_slide_shows_its_takeaway_to_students_and_not_to_the_room(tmp_path):
+    from html.parser import HTMLParser
+
+    notes = dict(NOTES, **{"B_agenda.md": "# B · Agenda\n\n## plan · 90 s\n- a point\n"
+                           "Takeaway: call `zero_grad()` before <backward>\n\n"
+                           "## more · 30 s\n- done\nTakeaway: the last point\n"})
+    root = write_project(tmp_path, good_decks(), notes=notes)
+    result = build_share(Project(root), pdf=False)
+    assert result.ok, result.findings   # a takeaway is the students' own: not a leak
+
+    class Slides(HTMLParser):   # under which slide heading each takeaway sits
+        def __init__(self):
+            super().__init__()
+            self.heading, self.found, self.inside, self.text = "", [], None, ""
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("h1", "h2"):
+                self.inside, self.text = "heading", ""
+            if tag == "p" and dict(attrs).get("class") == "deckkit-takeaway":
+                self.inside, self.text = "takeaway", ""
+
+        def handle_endtag(self, tag):
+            if tag in ("h1", "h2") and self.inside == "heading":
+                self.heading, self.inside = self.text.strip(), None
+            if tag == "p" and self.inside == "takeaway":
+                self.found.append((self.heading, " ".join(self.text.split())))
+                self.inside = None
+
+        def handle_data(self, data):
+            if self.inside:
+                self.text += data
+
+    page = (root / "build/share/html/B_agenda.slides.html").read_text()
+    reader = Slides()
+    reader.feed(page)
+    assert reader.found == [("Agenda", "Takeaway: call zero_grad() before <backward>"),
+                            ("More", "Takeaway: the last point")]
+    assert "<code>zero_grad()</code> before &lt;backward&gt;" in page
+    build_project(Project(root))
+    presenter = (root / "build/html/B_agenda.slides.html").read_text()
+    assert 'class="deckkit-takeaway"' not in presenter

@@ -17,7 +17,7 @@ from .solutions import check_solutions
 def check_record(record: DeckRecord, session: Session) -> list[Finding]:
     """Everything about one deck that can be checked without running its code or rendering
     its diagrams."""
-    return (lint_deck(record.deck, session) + check_notes(record) + check_solutions(record.deck)
+    return (lint_deck(record.deck, session) + check_notes(record, session) + check_solutions(record.deck)
             + check_offline(record.deck.nb, record.display, outputs=False)
             + check_scripts(record.deck))
 

@@ -4,11 +4,13 @@ and a section's slide budgets add up to the walkthrough's minutes for it."""
 from __future__ import annotations
 
 from ..errors import Finding
+from ..model.notes import TAKEAWAY_MAX
 from ..model.project import DeckRecord
+from ..model.session import Session
 from ..model.slides import slide_key, slide_starts, slide_type
 
 
-def check_notes(record: DeckRecord) -> list[Finding]:
+def check_notes(record: DeckRecord, session: Session | None = None) -> list[Finding]:
     deck, section = record.deck, record.section
     findings: list[Finding] = []
     where = f"speaker_notes/{record.notes_path.name}"
@@ -41,6 +43,8 @@ def check_notes(record: DeckRecord) -> list[Finding]:
         elif noted[key].seconds <= 0:
             findings.append(Finding(where, "missing-budget", f'slide "{key}" (line '
                                     f"{noted[key].line}) needs a budget above zero"))
+        if key in noted:
+            findings += _takeaway(noted[key], where, session is not None and session.takeaways)
     for key, note in noted.items():
         if key not in keys:
             valid = ", ".join(keys) or "none"
@@ -52,3 +56,24 @@ def check_notes(record: DeckRecord) -> list[Finding]:
                                 f"add up to {total:g} min, the walkthrough gives it "
                                 f"{section.minutes:g} min"))
     return findings
+
+
+def _takeaway(note, where: str, required: bool) -> list[Finding]:
+    """A slide's one-line takeaway, which the student build shows on the slide (the notes that
+    carry the "why" stay with the presenter).  A session with ``takeaways = true`` needs one
+    on every slide; the rest are warnings."""
+    if not note.takeaways:
+        return [Finding(where, "missing-takeaway", f'slide "{note.key}" (line {note.line}) has '
+                        "no takeaway; add `Takeaway: <its point in one line>` to its notes "
+                        "(the student build shows it on the slide; decks/session.toml says "
+                        "takeaways = true)")] if required else []
+    found = []
+    if len(note.takeaways) > 1:
+        found.append(Finding(where, "missing-takeaway", f'slide "{note.key}" (line {note.line}) '
+                             f"has {len(note.takeaways)} takeaways; keep one (the student "
+                             "build shows the first)", severity="warning"))
+    if len(note.takeaway) > TAKEAWAY_MAX:
+        found.append(Finding(where, "missing-takeaway", f'slide "{note.key}" (line {note.line}): '
+                             f"its takeaway is {len(note.takeaway)} characters; keep it to "
+                             f"{TAKEAWAY_MAX}, one line on the slide", severity="warning"))
+    return found

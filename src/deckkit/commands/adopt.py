@@ -188,6 +188,11 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
     write_atomic(session_path.resolve(), session_text)  # through a link, as clean writes decks
     changes.append(f"section {letter} ({minutes:g} min) added to decks/session.toml; "
                    f"total_minutes {session.total_minutes:g} -> {session.total_minutes + minutes:g}")
+    if session.takeaways:  # only the author can say each slide's point
+        changes.append(f"this session asks every slide for a one-line takeaway (takeaways = "
+                       f"true): add `Takeaway: …` under each of the {len(starts)} headings in "
+                       f"{notes_path.relative_to(project.root).as_posix()}; `deckkit check` "
+                       "names each slide still without one")
     return Adopted(deck_path, notes_path, len(starts), moved, minutes, changes)
 
 

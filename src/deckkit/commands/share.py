@@ -21,6 +21,7 @@ from ..errors import Finding
 from ..model.committed import strip_outputs
 from ..model.deck import read_deck
 from ..model.names import slugify
+from ..model.notes import without_takeaways
 from ..model.project import Project, Resolved
 from ..model.solutions import answers, withheld_cells
 from ..output.layout import BuildLayout, atomic_path, write_atomic
@@ -191,7 +192,7 @@ def secret_lines(project: Project, resolved: Resolved) -> dict[str, set[str]]:
         for i, cell in enumerate(record.nb.cells):
             (withheld if i in gone else allowed).append(cell.source)
         if record.notes:
-            notes += [n.body for n in record.notes.slides]
+            notes += [without_takeaways(n.body) for n in record.notes.slides]  # theirs
     for path in sorted(project.exercises_dir.glob("*.ipynb")):
         nb = _read_exercise(path)
         gone = withheld_cells(nb)

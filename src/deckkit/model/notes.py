@@ -8,9 +8,11 @@ presenter says and how long each slide gets.
     - a talking point
     Ask: Why no activation on the final layer? → the loss applies softmax itself
     Demo: run the forward pass; point at the printed shape
+    Takeaway: a forward pass is matrix multiplies and activations; print the shapes
 
 A `## <key> · <n> min` (or `<n> s`) heading opens the notes of the slide whose first cell has
-metadata.deckkit.key = <key>.
+metadata.deckkit.key = <key>.  `Takeaway:` is the slide's point in one line: the speaker notes
+stay with the presenter, and the student build shows the takeaway on the slide instead.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ HEADING = re.compile(r"^##\s+(?P<key>[A-Za-z0-9][\w-]*)\s+[·—–-]\s+"
                      r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>min|s)\s*$")
 ASK = re.compile(r"^\s*(?:[-*]\s+)?Ask:\s*(?P<q>.+?)(?:\s+→\s+(?P<a>.+))?\s*$")
 DEMO = re.compile(r"^\s*(?:[-*]\s+)?Demo:\s*(?P<d>.+?)\s*$")
+TAKEAWAY = re.compile(r"^\s*(?:[-*]\s+)?Takeaway:\s*(?P<t>.+?)\s*$")
+TAKEAWAY_MAX = 120   # characters: one line on a 1280-pixel slide at the body's size
 
 
 @dataclass
@@ -35,6 +39,11 @@ class SlideNote:
     line: int
     questions: list[tuple[str, str]] = field(default_factory=list)  # (question, answer)
     demos: list[str] = field(default_factory=list)
+    takeaways: list[str] = field(default_factory=list)   # one expected (checks/notes_match.py)
+
+    @property
+    def takeaway(self) -> str:
+        return self.takeaways[0] if self.takeaways else ""
 
 
 @dataclass
@@ -85,6 +94,8 @@ def parse_notes(text: str, path: Path) -> SectionNotes:
                 slide.questions.append((ask["q"], ask["a"] or ""))
             elif demo := DEMO.match(line):
                 slide.demos.append(demo["d"])
+            elif takeaway := TAKEAWAY.match(line):
+                slide.takeaways.append(takeaway["t"])
     keys = [s.key for s in slides]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
@@ -93,7 +104,7 @@ def parse_notes(text: str, path: Path) -> SectionNotes:
     return SectionNotes(path, title, slides)
 
 
-CUE = re.compile(r"^\s*(?:[-*]\s|#|(?:Say|Ask|Demo|Answer|Pause):)")
+CUE = re.compile(r"^\s*(?:[-*]\s|#|(?:Say|Ask|Demo|Answer|Pause|Takeaway):)")
 
 
 def logical_lines(body: str) -> list[str]:
@@ -114,3 +125,18 @@ def as_markdown(note: SlideNote) -> str:
     body = re.sub(r"^(\s*(?:[-*]\s+)?)(Say|Ask|Demo|Answer|Pause):", r"\1**\2:**", note.body,
                   flags=re.MULTILINE)
     return f"**Budget {budget}** · `{note.key}`\n\n{body}"
+
+
+def without_takeaways(body: str) -> str:
+    """The notes' text less their takeaway lines (a wrapped takeaway's continuation lines too):
+    what stays with the presenter."""
+    kept, inside = [], False
+    for line in body.splitlines():
+        if TAKEAWAY.match(line):
+            inside = True
+            continue
+        if inside and line.strip() and not CUE.match(line):
+            continue
+        inside = False
+        kept.append(line)
+    return "\n".join(kept)

@@ -143,6 +143,7 @@ SESSION = {
     "notebooks_url": Field("web address",
                            '"https://github.com/OWNER/REPO/tree/main/notebooks"'),
     "total_minutes": Field("number", "110", low=0, high=6000),
+    "takeaways": Field("yes/no", "true"),
     "section": Field("tables", "[[section]] tables", required=True, table=SECTION,
                      named_by="title"),
 }

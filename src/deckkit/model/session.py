@@ -40,6 +40,7 @@ class Session:
     sections: tuple[Section, ...]
     materials_url: str = ""   # where students find the materials: a link and QR code on slides
     notebooks_url: str = ""   # the public folder of the share package's notebooks (model/launch.py)
+    takeaways: bool = False   # every slide's notes must carry a `Takeaway:` (checks/notes_match)
 
     def section(self, letter: str) -> Section:
         for s in self.sections:
@@ -79,6 +80,7 @@ def load_session(decks_dir: Path) -> Session:
         sections=tuple(sections),
         materials_url=data.get("materials_url", ""),
         notebooks_url=data.get("notebooks_url", ""),
+        takeaways=data.get("takeaways", False),
     )
 
 

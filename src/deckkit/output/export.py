@@ -113,7 +113,8 @@ def slides_html(nb, title: str, total_seconds: float = 0, theme: str = "default"
     reveal = dict(REVEAL, totalTime=round(total_seconds)) if total_seconds else REVEAL
     resources = {"deckkit": {"title": title, "reveal": reveal, "theme": theme,
                              "theme_css": theme_css, "extra_css": extra_css,
-                             "maths": has_maths(nb), "sanitise": sanitise}}
+                             "maths": has_maths(nb), "sanitise": sanitise,
+                             "audience": "student" if sanitise else "presenter"}}
     with _EXPORTING:
         body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body

@@ -26,7 +26,7 @@ from .attach_notes import attach_notes
 from .materials import add_materials
 from .merge import label_section
 from .mermaid import render_diagrams
-from .students import add_launch_links, drop_solutions
+from .students import add_launch_links, add_takeaways, drop_solutions
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ Step = Callable[[object, DeckContext], tuple[object, list[Finding]]]
 PREPARE: tuple[Step, ...] = (render_diagrams, add_materials)
 FINISH: dict[str, tuple[Step, ...]] = {
     "presenter": (attach_notes, label_section),
-    "student": (drop_solutions, add_launch_links, label_section),
+    "student": (drop_solutions, add_takeaways, add_launch_links, label_section),
 }
 
 

@@ -8,10 +8,14 @@ applies."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from nbformat.v4 import new_markdown_cell
 
 from ..model.launch import launch_links, links_markdown
 from ..model.sanitise import clean, markdown_html, removed
+from ..model.slides import slide_key, slide_starts
 from ..model.solutions import STUDENT_DROPS, withheld_cells
 
 # what a student's output may carry: shown without running anything (HTML, SVG and markdown
@@ -81,4 +85,31 @@ def add_launch_links(nb, ctx):
             f"Run this section's notebook yourself: {links_markdown(links)}",
             metadata={"slideshow": {"slide_type": "-"}, "deckkit": {"launch": True}},
             id=f"launch-{ctx.record.name}"[:64]))  # fixed, and unique in the session deck
+    return nb, []
+
+
+INLINE_CODE = re.compile(r"`([^`]+)`")
+
+
+def takeaway_html(text: str) -> str:
+    """A takeaway as the slide shows it: escaped, with `code` kept as code."""
+    body = INLINE_CODE.sub(r"<code>\1</code>", html.escape(text, quote=False))
+    return f'<p class="deckkit-takeaway"><b>Takeaway:</b> {body}</p>'
+
+
+def add_takeaways(nb, ctx):
+    """Step: each slide ends with its one-line takeaway from the speaker notes (`Takeaway:`),
+    so the student copy keeps the point the notes make.  The presenter's build does not show
+    it (the presenter has the notes)."""
+    notes = ctx.record.notes.by_key() if ctx.record.notes is not None else {}
+    starts = slide_starts(nb)
+    ends = starts[1:] + [len(nb.cells)]
+    for start, end in reversed(list(zip(starts, ends))):
+        note = notes.get(slide_key(nb.cells[start]) or "")
+        if note is None or not note.takeaway:
+            continue
+        nb.cells.insert(end, new_markdown_cell(
+            takeaway_html(note.takeaway),
+            metadata={"slideshow": {"slide_type": "-"}, "deckkit": {"takeaway": True}},
+            id=f"takeaway-{ctx.record.name}-{start}"[:64]))
     return nb, []
