@@ -28,3 +28,16 @@ def test_the_live_contact_sheet_runs_every_cell_and_matches_the_export(chromium_
     assert [p for p in sheet.illegible if p.startswith("1280×720")] == []
     assert all(shot.stat().st_size > 20_000 for s in sheet.slides for shot in s.shots)
     assert len(list(tmp_path.glob("live-*-1024x768.png"))) == len(sheet.slides) == 7
+
+
+def test_the_annotated_loop_sits_beside_its_chart_in_rise_as_in_the_export(chromium_path,
+                                                                          built_root, tmp_path):
+    """JupyterLab's page carries no cell tags, so `side-by-side` cannot reach RISE: the live
+    chart's own class lays the cell out.  At 1280×720 nothing of section E is below the room's
+    standard: the loop's code, its chart and the charts that are a slide's only output."""
+    from deckkit.commands.contact_live import live_contact_sheet
+
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    sheet = live_contact_sheet(Project(built_root), "E", tmp_path)
+    assert sheet.slides[1].title == "The loop, annotated: watch it learn y = 2x + 10"
+    assert [p for p in sheet.illegible if p.startswith("1280×720")] == []

@@ -32,10 +32,11 @@ def min_font_px(fig, dpi: float = 100) -> float | None:
     return min(sizes) * dpi / 72 if sizes else None
 
 
-def figure_png(fig, alt: str, close: bool = True, tight: bool = True) -> str:
+def figure_png(fig, alt: str, close: bool = True, tight: bool = True, kind: str = "") -> str:
     """An <img> with the figure as a PNG data URI (no file, works offline); closes the figure.
     ``alt`` says what the chart shows, in words, for a screen reader; ``data-min-font-px`` is
-    its smallest text in the PNG's pixels, so the legibility check can scale it as shown."""
+    its smallest text in the PNG's pixels, so the legibility check can scale it as shown.
+    ``kind``: one more class, for CSS that lays out the cell around it (deckkit-live-plot)."""
     import matplotlib.pyplot as plt
 
     dpi = 100
@@ -57,7 +58,8 @@ def figure_png(fig, alt: str, close: bool = True, tight: bool = True) -> str:
         plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     size = f' data-min-font-px="{smallest:.1f}"' if smallest else ""
-    return (f'<img class="deckkit-chart" alt="{html.escape(alt, quote=True)}"{size} '
+    classes = f"deckkit-chart {kind}".strip()
+    return (f'<img class="{classes}" alt="{html.escape(alt, quote=True)}"{size} '
             'style="max-width:100%" '
             f'src="data:image/png;base64,{data}">')
 

@@ -410,7 +410,8 @@ class LivePlot:
             self.handle.update(render.Html(self.html))
 
     def _frame(self) -> str:
-        return render.figure_png(self.fig, self.alt, close=False, tight=False)
+        return render.figure_png(self.fig, self.alt, close=False, tight=False,
+                                 kind="deckkit-live-plot")
 
 
 # ---------------------------------------------------------------- era 5: the TextClassifier
