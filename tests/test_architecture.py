@@ -11,16 +11,18 @@ PACKAGE = Path(deckkit.__file__).parent
 # area -> the deckkit modules (prefixes) it may import
 ALLOWED = {
     "model": ("model", "errors", "output.layout"),
-    "checks": ("checks", "model", "errors"),
-    "steps": ("steps", "model", "errors", "output.layout"),
+    "checks": ("checks", "model", "errors", "palette"),
+    "steps": ("steps", "model", "errors", "output.layout", "palette"),
     "execution": ("execution", "errors", "output.layout", "__init__"),
-    "output": ("output", "model", "errors"),
+    "output": ("output", "model", "errors", "palette"),
     "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
-                 "demos", "figures", "live", "__init__"),
+                 "demos", "figures", "live", "palette", "__init__"),
     # the notebook side: deck cells import these; they must not pull in build code
-    "demos": ("demos", "errors"),
+    "demos": ("demos", "errors", "palette"),
     "agenda": ("agenda", "model.session", "errors"),
-    "figures": ("figures", "demos", "model.facts", "errors"),
+    "figures": ("figures", "demos", "model.facts", "errors", "palette"),
+    # the visual system every surface reads: the standard library only
+    "palette": (),
     # the kernel extension RISE's kernels load: the standard library and itself only
     "live": ("live",),
 }

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import palette
+from .demos import render
 from .model.facts import Event, find_decks_dir, load_facts
 
 ROWS = [(2006.5, 2016.5), (2016.5, 2024.5)]     # two rows, so labels can be large
-# Okabe–Ito colours, one per idea
-COLOURS = {"graph": "#0072B2", "gpu": "#009E73", "keras": "#E69F00", "eager": "#D55E00",
-           "compile": "#CC79A7"}
+# each idea in its palette role's colour (eager execution is PyTorch's)
+ROLE_OF_IDEA = {"graph": "static", "gpu": "gpu", "keras": "keras", "eager": "pytorch",
+                "compile": "compile"}
+COLOURS = {idea: palette.colour(role) for idea, role in ROLE_OF_IDEA.items()}
 LEGEND = {"graph": "graph-first", "gpu": "GPU deep learning", "keras": "high-level API",
           "eager": "eager / define-by-run", "compile": "compilers for eager code"}
 
@@ -26,17 +29,17 @@ def timeline_events(decks_dir: Path | None = None) -> list[Event]:
 def timeline_figure(events: list[Event] | None = None):
     """The deep-learning framework timeline from decks/facts.toml, coloured by idea: two rows,
     every year marked, labels at 15 pt (≥ 18 px as shown on a 1280×720 slide)."""
-    import matplotlib
     import matplotlib.pyplot as plt
 
     events = events or timeline_events()
-    with matplotlib.rc_context({"font.size": 15}):
-        fig, axes = plt.subplots(len(ROWS), 1, figsize=(12, 5.2))
+    with render.style(15):
+        # 10.5 in wide: shown at its own width on 16:9 and at 0.9 of it on 4:3 (labels ≥ 18 px)
+        fig, axes = plt.subplots(len(ROWS), 1, figsize=(10.5, 5.6))
         for ax, (start, end) in zip(axes, ROWS):
-            ax.axhline(0, color="#333", lw=1.5, zorder=1)
+            ax.axhline(0, color=palette.MUTED, lw=1.5, zorder=1)
             for year in range(int(start + 0.5), int(end + 0.5)):
-                ax.plot([year, year], [-0.12, 0.12], color="#333", lw=1, zorder=1)
-                ax.text(year, -0.2, str(year), ha="center", va="top", color="#333",
+                ax.plot([year, year], [-0.12, 0.12], color=palette.MUTED, lw=1, zorder=1)
+                ax.text(year, -0.2, str(year), ha="center", va="top", color=palette.INK,
                         fontsize=15)
             for event in events:
                 year, label, level = event.year, event.label, event.level
@@ -49,16 +52,16 @@ def timeline_figure(events: list[Event] | None = None):
                 place = (year - start) / (end - start)
                 ha = "left" if place < 0.15 else "right" if place > 0.8 else "center"
                 ax.annotate(label, (year, y), ha=ha, va="bottom" if level > 0 else "top",
-                            fontsize=15, color="#111", linespacing=1.1,
+                            fontsize=15, color=palette.INK, linespacing=1.1,
                             bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colour, lw=1.5))
             ax.set_xlim(start, end)
             ax.set_ylim(-2.6, 2.3)
             ax.axis("off")
         handles = [plt.Line2D([], [], marker="o", ls="", ms=10, color=COLOURS[k], label=v)
                    for k, v in LEGEND.items()]
-        fig.legend(handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=15,
+        fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=15,
                    handletextpad=0.2, columnspacing=1.0)
-        fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.1, hspace=0.08)
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.15, hspace=0.08)
     return fig
 
 
@@ -71,8 +74,6 @@ def timeline_alt(events: list[Event]) -> str:
 
 def timeline(decks_dir: Path | None = None):
     """The timeline as the slide shows it: a PNG with its events in the alt text."""
-    from .demos import render
-
     events = timeline_events(decks_dir)
     return render.Html(render.figure_png(timeline_figure(events), timeline_alt(events)))
 

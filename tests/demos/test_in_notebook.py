@@ -9,8 +9,9 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_annotated_loop_on_the_slide_draws_one_live_chart(tmp_path):
-    """Deck E's loop cell as it is on the slide: it learns y = 2x + 10 and its chart is ONE
-    output redrawn through its display id (not twelve charts, and not a stray pyplot copy)."""
+    """Deck E's set-up and loop cells as they are on the slides: it learns y = 2x + 10 and its
+    chart is ONE output redrawn through its display id (not twelve charts, and not a stray
+    pyplot copy)."""
     import re
 
     import nbformat
@@ -19,12 +20,15 @@ def test_the_annotated_loop_on_the_slide_draws_one_live_chart(tmp_path):
 
     deck = nbformat.read(str(REPO / "decks" / "E_training_loop.ipynb"), as_version=4)
     keys = [c.metadata.get("deckkit", {}).get("key") for c in deck.cells]
+    setup = deck.cells[keys.index("e-setup") + 1]
     cell = deck.cells[keys.index("e-loop") + 1]
+    assert "torch.optim.SGD" in setup.source and not setup.get("outputs")
     assert "opt.zero_grad()" in cell.source and "plot.update(epoch, model, loss)" in cell.source
-    result = execute_notebook(make_nb("E", [md("# T", "slide"), cell]), "decks/E_t.ipynb",
-                              tmp_path, timeout=60)
+    result = execute_notebook(make_nb("E", [md("# T", "slide"), setup, cell]),
+                              "decks/E_t.ipynb", tmp_path, timeout=60)
     assert result.ok, result.findings
-    outputs = result.nb.cells[1].outputs
+    assert result.nb.cells[1].outputs == []     # the set-up prints nothing
+    outputs = result.nb.cells[2].outputs
     frames = [o for o in outputs if "data:image/png" in o.get("data", {}).get("text/html", "")]
     assert len(frames) == 1
     assert not [o for o in outputs if "image/png" in o.get("data", {})]

@@ -125,7 +125,7 @@ def test_a_live_frame_is_drawn_once_and_looks_as_savefig_draws_it(monkeypatch):
     saved = io.BytesIO()
     plot.fig.savefig(saved, format="png", dpi=100)
     pictures = [Image.open(io.BytesIO(png)).convert("RGBA") for png in (frame, saved.getvalue())]
-    assert pictures[0].size == pictures[1].size == (480, 460)
+    assert pictures[0].size == pictures[1].size == (420, 460)
     assert pictures[0].tobytes() == pictures[1].tobytes()
 
 

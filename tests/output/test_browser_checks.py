@@ -28,9 +28,11 @@ def fixture_build(tmp_path_factory, chromium_path):
            "slide", key="far"),
         md("## Too tall\n\n" + "\n\n".join(f"line {i}" for i in range(40)), "slide", key="tall"),
     ]
+    extra.insert(-2, md('## Broken\n\n<img alt="Bar chart of three timings" data-min-font-px="20"'
+                        ' src="data:image/svg+xml;base64,AAAA">', "slide", key="broken"))
     decks["B_agenda.ipynb"].cells += extra
     keys = ["plan", "more"] + [c.metadata["deckkit"]["key"] for c in extra]
-    budgets = [24] + [12] * (len(keys) - 1)  # 2 minutes in all
+    budgets = [12] * len(keys)  # 2 minutes in all
     notes = dict(NOTES, **{"B_agenda.md": "# B\n\n" + "".join(
         f"## {k} · {b} s\nx\n" for k, b in zip(keys, budgets))})
     write_project(root, decks, notes=notes)
@@ -54,6 +56,8 @@ def test_the_standard_finds_a_plain_matplotlib_plot_and_passes_a_diagram(fixture
     assert plot == ["no alt text that says what it shows",
                     "text size inside the picture unknown (no data-min-font-px)"]
     assert not [p for p in sheet.illegible if p.title == "Far diagram"]
+    assert [p.problem for p in sheet.illegible if p.title == "Broken"] == [
+        "the picture does not load (the browser shows its alt text instead)"]
     assert not sheet.ok
 
 

@@ -82,6 +82,14 @@ def test_text_inside_a_picture_is_judged_as_shown():
         "text in the picture 17.5 px as shown, under 18 px",
         "text size inside the picture unknown (no data-min-font-px)"]
     assert problems(slide(pictures=[picture(min_font=20.0, natural=1000, shown=950)])) == []
+    qr = dict(picture(alt="QR code for https://example.org", min_font=float("nan")), noText=True)
+    assert problems(slide(pictures=[qr])) == []      # a QR code has no text to read
+
+
+def test_a_picture_that_does_not_load_is_found():
+    broken = dict(picture(), broken=True)   # the browser shows its alt text in its place
+    assert problems(slide(pictures=[broken])) == [
+        "the picture does not load (the browser shows its alt text instead)"]
 
 
 def test_a_code_line_wider_than_its_box_is_found_because_it_would_wrap():

@@ -30,6 +30,19 @@ def test_the_link_and_qr_code_are_inline_with_a_text_alternative():
     assert "http" not in out.replace(URL, "").replace("http://www.w3.org", "")  # nothing loads
 
 
+def test_for_jupyterlab_the_qr_code_is_a_whole_svg_picture_with_its_alt_text():
+    import re
+    from urllib.parse import unquote
+
+    out = materials_html(URL, image=True)
+    src = re.search(r'<img class="deckkit-qr" data-no-text="true" alt="QR code for ([^"]+)" '
+                    r'src="data:image/svg\+xml;charset=utf-8,([^"]+)"', out)
+    assert src and src.group(1) == URL
+    # a whole document, with its namespace, or the browser draws nothing
+    assert "<svg" not in out and "xmlns='http://www.w3.org/2000/svg'" in unquote(src.group(2))
+    assert f'<a href="{URL}">{URL}</a>' in out
+
+
 def test_a_slide_asking_for_materials_without_a_url_is_a_finding_with_the_fix(tmp_path):
     findings = check_project(with_materials_cell(tmp_path, ""))
     assert [f.code for f in findings] == ["materials"]

@@ -27,9 +27,10 @@ import nbformat
 from ..execution.cache import CacheCorrupt, ExecutionCache, execution_key
 from ..live import LOG_NAME, badge_bundle
 from ..model.project import DeckRecord, Project
-from ..output.export import TEMPLATE
+from ..output.export import TEMPLATE, stylesheet
 from ..output.layout import write_atomic
 from ..steps.attach_notes import insert_notes
+from ..steps.materials import attach as attach_materials
 
 # A live cell that runs past this many times its recorded time (and at least MIN_BUDGET_S)
 # is stopped and its recorded output shown.
@@ -130,6 +131,9 @@ def recorded_deck(project: Project, record: DeckRecord) -> Recorded:
             "budget_s": budget(cell, cell_seconds(cell)),
             "expects_error": "raises-exception" in tags}
     _draw_diagrams(project, record, nb)
+    url = project.session().materials_url
+    if url:  # the export's link and QR code, on the same slide
+        attach_materials(nb, url, image=True)
     if record.notes:
         insert_notes(nb, record.notes)
     return result
@@ -151,7 +155,7 @@ def _draw_diagrams(project: Project, record: DeckRecord, nb) -> None:
 
 def rise_css() -> str:
     """The export's stylesheet, then what RISE's page needs to match it."""
-    return ((TEMPLATE / "deckkit.css").read_text(encoding="utf-8") + "\n"
+    return (stylesheet() + "\n"
             + (TEMPLATE / "rise.css").read_text(encoding="utf-8"))
 
 

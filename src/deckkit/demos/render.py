@@ -6,6 +6,8 @@ import base64
 import html
 import io
 
+from .. import palette
+
 
 class Html(str):
     """A piece of HTML that Jupyter shows as HTML when it is a cell's last value."""
@@ -64,8 +66,21 @@ def figure_png(fig, alt: str, close: bool = True, tight: bool = True, kind: str 
             f'src="data:image/png;base64,{data}">')
 
 
+def style(font_size: float):
+    """A context for drawing one chart: the talk's style (applied for good first, so what
+    Matplotlib draws later, tick labels at savefig time included, keeps it) with ``font_size``
+    points for this chart's text."""
+    import matplotlib
+
+    palette.use_mpl_style()
+    return matplotlib.rc_context({"font.size": font_size})
+
+
 def new_figure(width: float = 9, height: float = 3.6, ncols: int = 1, nrows: int = 1):
+    """A figure in the talk's style (deckkit.palette: its font, greys and role colours)."""
     import matplotlib.pyplot as plt
+
+    palette.use_mpl_style()
 
     return plt.subplots(nrows, ncols, figsize=(width, height))
 

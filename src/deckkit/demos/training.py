@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .. import palette
 from . import render
 
 # ---------------------------------------------------------------- loss curves (sections D, E)
@@ -30,8 +31,10 @@ KNOBS = {  # what a run may change, and its value in a correct loop
     "lr": 0.1, "zero_grad": True, "dropout": 0.0, "eval_for_validation": True,
 }
 
-# One colour per run wherever runs are drawn (Okabe–Ito: safe for colour-blind viewers)
-RUN_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#CC79A7", "#009E73", "#56B4E9", "#000000"]
+# In every panel the run to compare against is drawn in the palette's "healthy" green and the
+# runs with a change in its "failing" vermillion, told apart by line style (and named in the
+# legend): the colour means the same in every chart of the talk
+FAILING_STYLES = ("-", (0, (5, 2)), ":")
 
 # The six runs of section E: the same classifier, one change each
 STANDARD_RUNS = {
@@ -208,8 +211,11 @@ class LossCurves:
         """The chart alone, as the slide shows it (alt text: each run's verdict in words)."""
         return render.Html(render.figure_png(self.chart(), self.alt_text()))
 
-    def colour(self, name: str) -> str:
-        return RUN_COLOURS[list(self.runs).index(name) % len(RUN_COLOURS)]
+    @staticmethod
+    def role(position: int) -> str:
+        """The palette role of the run drawn ``position``-th in a panel: the first is the one
+        to compare against."""
+        return "healthy" if position == 0 else "failing"
 
     def panels(self):
         """(title, runs to draw, which series) per panel; only runs that exist."""
@@ -237,9 +243,8 @@ class LossCurves:
                 f"{self.steps} steps. " + "; ".join(parts) + ".")
 
     def chart(self):
-        import matplotlib
 
-        with matplotlib.rc_context({"font.size": 15}):  # ≥ 18 px as shown on a slide
+        with render.style(15):  # ≥ 18 px as shown on a slide
             return self._chart()
 
     def _chart(self):
@@ -251,15 +256,16 @@ class LossCurves:
         for ax, (_title, names, which) in zip(axes, panels):
             top = self._panel_top(names, which)
             shared = _shared_prefix(names) if which == "val" else ""
-            for name in names:
+            for position, name in enumerate(names):
                 train, val = self.runs[name]
-                colour = self.colour(name)
+                role = self.role(position)
+                ls = FAILING_STYLES[(position - 1) % len(FAILING_STYLES)] if position else "-"
                 if which in ("train", "both"):
                     self._plot(ax, f"{name}, train" if which == "both" else name, train,
-                               colour, top)
+                               role, top, ls=ls)
                 if which in ("val", "both"):
                     label = f"{name}, val" if which == "both" else name[len(shared):]
-                    self._plot(ax, label, val, colour, top, ls="--" if which == "both" else "-")
+                    self._plot(ax, label, val, role, top, ls="--" if which == "both" else ls)
             if which == "val":  # the noise is the point: look past the first drop
                 start = self.steps // 10
                 tail = [v for n in names for v in self.runs[n][1][start:] if math.isfinite(v)]
@@ -294,14 +300,15 @@ class LossCurves:
         return 1.08 * max(values or [1.0])
 
     @staticmethod
-    def _plot(ax, label, series, colour, top, ls="-"):
+    def _plot(ax, label, series, role, top, ls="-"):
+        colour = palette.colour(role)
         finite = [v if math.isfinite(v) else float("nan") for v in series]
         ax.plot([min(v, 0.98 * top) for v in finite], label=label, lw=2, color=colour, ls=ls)
         bad = next((i for i, v in enumerate(series) if not math.isfinite(v)), None)
         if bad is not None:
             ax.plot([bad], [0.96 * top], "x", color=colour, ms=10, mew=2.5)
             ax.annotate(f"NaN from step {bad}", (bad, 0.96 * top), (bad + 4, 0.86 * top),
-                        fontsize=15, color=colour, va="top",
+                        fontsize=15, color=palette.ink(role), va="top",
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
 
 
@@ -352,17 +359,21 @@ class LivePlot:
         self.losses: list[float] = []
         self.frames = 0
         xs, ys = self.x.squeeze().numpy(), y.detach().squeeze().numpy()
-        self.fig = Figure(figsize=(4.8, 4.6))
+        self.fig = Figure(figsize=(4.2, 4.6))  # its text stays ≥ 18 px beside code on 4:3
         self.ax, self.ax_loss = self.fig.subplots(2, 1)
         for ax in (self.ax, self.ax_loss):
             ax.tick_params(labelsize=15)
-        self.ax.scatter(xs, ys, s=14, color="#999999")
-        (self.line,) = self.ax.plot(xs, [float(ys.mean())] * len(xs), color="#D55E00", lw=2.5)
+        palette.use_mpl_style()
+        self.ax.scatter(xs, ys, s=14, color=palette.colour("neutral"))
+        # the model's line is PyTorch's (the loop is torch code); the loss is the reference
+        (self.line,) = self.ax.plot(xs, [float(ys.mean())] * len(xs),
+                                    color=palette.colour("pytorch"), lw=2.5)
         self.ax.set_ylim(float(ys.min()) - 2, float(ys.max()) + 2)
         self.ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))  # labels never touch
         self.ax.set_xlabel("x", fontsize=15, labelpad=0)
         self.ax.set_ylabel("y", fontsize=15)
-        (self.loss_line,) = self.ax_loss.semilogy([1], [1], color="#0072B2", lw=2.5)
+        (self.loss_line,) = self.ax_loss.semilogy([1], [1], color=palette.colour("healthy"),
+                                                  lw=2.5)
         self.ax_loss.set_xlabel("epoch", fontsize=15, labelpad=0)
         self.ax_loss.set_ylabel("loss (log)", fontsize=15)
         self.ax.set_title(f"epoch 0: fitting {target}", fontsize=15)

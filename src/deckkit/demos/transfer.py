@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import palette
 from . import render
 from .device import device_info, synchronizer
 from .timing import measure, same_threads
@@ -112,14 +113,16 @@ class CopyCost:
         import matplotlib
         import matplotlib.ticker
 
-        with matplotlib.rc_context({"font.size": 14}):  # ≥ 18 px as shown on a slide
+        with render.style(14):  # ≥ 18 px as shown on a slide
             fig, ax = render.new_figure(5.4, 3.6)
-            for cross, marker, colour in ((self.dot, "o-", "#0072B2"),
-                                          (self.matmul, "s-", "#E69F00")):
+            # a vector kernel and a matrix one, on the GPU against the CPU: told apart by
+            # marker and shade of the GPU's colour (this chart's one subject is the GPU)
+            for cross, marker, colour in ((self.dot, "o-", palette.ink("gpu")),
+                                          (self.matmul, "s--", palette.colour("gpu"))):
                 ax.loglog([cross.input_mb(n) for n in cross.sizes],
                           [g / c for c, g in zip(cross.cpu_s, cross.gpu_s)], marker,
                           label=cross.operation, lw=2, ms=8, color=colour)
-            ax.axhline(1, color="#555", ls="--", lw=1)
+            ax.axhline(1, color=palette.colour("neutral"), ls=":", lw=1.5)
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
             ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
             ax.set_xlabel("MB of input")

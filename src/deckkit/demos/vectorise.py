@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from .. import palette
 from . import render
 from .device import device_info, synchronizer
 from .timing import Comparison, Timing, compare, measure, same_threads
@@ -160,9 +161,8 @@ class VectorisationResult:
                 f"memory kernels at n = {power_of_ten(self.n_large)}: {kernels}.")
 
     def chart(self):
-        import matplotlib
 
-        with matplotlib.rc_context({"font.size": 14}):  # ≥ 18 px as shown on a slide
+        with render.style(14):  # ≥ 18 px as shown on a slide
             return self._chart()
 
     def _chart(self):
@@ -171,13 +171,16 @@ class VectorisationResult:
         per_elem = [self.loop_ns_per_element,
                     self.one_thread.fast.median / self.n_small * 1e9,
                     self.all_cores.fast.median / self.n_small * 1e9]
-        ax1.barh(labels[::-1], per_elem[::-1], color=["#0072b2", "#0072b2", "#d55e00"])
+        # the Python loop is the slow path; the array (one thread, all cores) is NumPy
+        ax1.barh(labels[::-1], per_elem[::-1], color=[palette.colour("numpy"),
+                                                      palette.colour("numpy"),
+                                                      palette.colour("failing")])
         ax1.set_xscale("log")
         ax1.set_xlabel("ns per element (log scale)")
         ax1.set_title("Same maths, different engine")
         names = list(self.ceiling.gbs)[::-1]
-        ax2.barh(names, [self.ceiling.gbs[n] for n in names], color="#0072b2")
-        ax2.axvline(self.ceiling.best_gbs, color="#555", ls="--", lw=1)
+        ax2.barh(names, [self.ceiling.gbs[n] for n in names], color=palette.colour("numpy"))
+        ax2.axvline(self.ceiling.best_gbs, color=palette.colour("neutral"), ls="--", lw=1)
         ax2.set_xlabel("GB/s")
         ax2.set_title(f"n = {power_of_ten(self.n_large)}: the memory wall")
         fig.tight_layout()

@@ -37,11 +37,12 @@ PACKAGE = Path(__file__).resolve().parents[1]
 # What a deck's cells can import or what decides how they run: a change here re-executes decks.
 # execution/fork.py is here because a forked kernel's start decides how cells run (it reseeds the
 # random generators and sets MPLBACKEND).
-NOTEBOOK_SIDE = ("demos", "agenda.py", "figures.py", "model/session.py", "model/files.py",
+NOTEBOOK_SIDE = ("demos", "agenda.py", "figures.py", "palette.py", "model/session.py",
+                 "model/files.py",
                  "model/facts.py", "model/schema.py", "errors.py", "execution/kernel.py",
                  "execution/parallel.py", "execution/fork.py")
 # What turns an executed notebook into pages: a change here re-exports, never re-executes.
-EXPORT_SIDE = ("output", "steps", "model", "templates")
+EXPORT_SIDE = ("output", "steps", "model", "templates", "palette.py")
 
 
 @lru_cache(maxsize=None)

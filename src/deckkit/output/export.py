@@ -65,6 +65,14 @@ def asset_sources() -> dict[str, Path]:
     }
 
 
+def stylesheet() -> str:
+    """deckkit.css as the slides load it: the palette's custom properties first, so every
+    colour the stylesheet names comes from the one visual system (deckkit.palette)."""
+    from .. import palette
+
+    return palette.css_variables() + (TEMPLATE / "deckkit.css").read_text(encoding="utf-8")
+
+
 def write_assets(html_dir: Path) -> Path:
     """Copy every asset into ``html_dir/assets``, swapping the whole folder in at the end."""
     from .layout import unwritable
@@ -83,6 +91,8 @@ def write_assets(html_dir: Path) -> Path:
             dst.parent.mkdir(parents=True, exist_ok=True)
             if src.is_dir():
                 shutil.copytree(src, dst)
+            elif rel == "deckkit.css":  # the palette's variables, then the stylesheet
+                dst.write_text(stylesheet(), encoding="utf-8", newline="\n")
             else:
                 shutil.copy2(src, dst)
         os.chmod(staging, 0o755)

@@ -7,7 +7,8 @@ Text in the page is measured where it is drawn (computed font size times reveal.
 Text inside a picture cannot be read from the page, so pictures carry it: a chart or diagram
 that deckkit draws has ``data-min-font-px``, its smallest text in the picture's own pixels, and
 the check scales that by how large the picture is shown.  A picture without it is reported,
-because nobody can say whether the back row can read it.
+because nobody can say whether the back row can read it, unless it says ``data-no-text`` (a QR
+code: it has no text to read).
 """
 
 from __future__ import annotations
@@ -132,6 +133,10 @@ MEASURE = r"""(arg) => {
       return {tag: p.tagName.toLowerCase(), rect: rect(r), alt: p.getAttribute('alt'),
               role: p.getAttribute('role'), label: p.getAttribute('aria-label'),
               minFont: p.dataset ? parseFloat(p.dataset.minFontPx) : NaN,
+              // a QR code has no text to read (JupyterLab's sanitiser drops data-*: the class)
+              noText: !!(p.dataset && p.dataset.noText !== undefined)
+                      || p.classList.contains('deckkit-qr'),
+              broken: p.tagName.toLowerCase() === 'img' && p.complete && p.naturalWidth === 0,
               natural: (p.dataset && parseFloat(p.dataset.naturalWidth)) || p.naturalWidth || 0,
               shownWidth: r.width,
               src: (p.getAttribute('src') || '').slice(0, 40)};
@@ -240,7 +245,9 @@ def judge(slide: dict, min_contrast: float = MIN_CONTRAST["default"]) -> list[Pr
             if _overlap(p["rect"], c["rect"]):
                 add(what, f"covered by {c['name']}")
                 break
-        if p["tag"] == "img":
+        if p.get("broken"):
+            add(what, "the picture does not load (the browser shows its alt text instead)")
+        elif p["tag"] == "img" and not p.get("noText"):  # data-no-text: a QR code, say
             if p["minFont"] != p["minFont"]:  # NaN: nothing says how large its text is
                 add(what, "text size inside the picture unknown (no data-min-font-px)")
             elif p["natural"]:

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import atexit
 import base64
+import functools
 import hashlib
 import html
+import io
 import json
+import logging
 import queue
 import re
 import subprocess
@@ -25,14 +28,18 @@ import threading
 import time
 from pathlib import Path
 
+from .. import palette
 from ..errors import DeckError, Finding
 from ..output.layout import write_atomic
 
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.DOTALL | re.MULTILINE)
-# Labels at 20 px and tight spacing: a diagram shown at slide width keeps its labels ≥ 18 px
+# Labels at 20 px and tight spacing: a diagram shown at slide width keeps its labels ≥ 18 px;
+# colours and font from the deck's palette (no stock lavender boxes or yellow panels)
 CONFIG = {"flowchart": {"htmlLabels": False, "rankSpacing": 32, "nodeSpacing": 28, "padding": 10,
                         "wrappingWidth": 560, "subGraphTitleMargin": {"top": 4, "bottom": 8}},
-          "theme": "default", "themeVariables": {"fontSize": "20px"}}
+          **palette.mermaid_theme(20)}
+# a flowchart may colour a node by its role: A:::gpu, B:::failing (palette.ROLES)
+ROLE_CLASS = re.compile(r":::(\w+)")
 RENDER_TIMEOUT = 30.0     # seconds for one diagram
 MAX_TEXT_SIZE = 50_000    # characters: mermaid's own maxTextSize
 ERROR_MARKS = ("Maximum text size in diagram exceeded", "Syntax error in text")
@@ -153,7 +160,7 @@ def render_svg(source: str, cache_dir: Path | None = None, timeout: float | None
     if len(source) > MAX_TEXT_SIZE:
         raise DiagramError(f"has {len(source):,} characters, over mermaid's limit of "
                            f"{MAX_TEXT_SIZE:,}; split it into smaller diagrams")
-    svg = (renderer or _WORKER).render(source, timeout or RENDER_TIMEOUT)
+    svg = (renderer or _WORKER).render(with_roles(source), timeout or RENDER_TIMEOUT)
     if any(mark in svg for mark in ERROR_MARKS):
         raise DiagramError("mermaid drew its error picture instead (the diagram is too large "
                            "or not valid); check its syntax or split it")
@@ -163,6 +170,98 @@ def render_svg(source: str, cache_dir: Path | None = None, timeout: float | None
         except DeckError:
             pass  # a read-only checkout: render again next time rather than fail
     return svg
+
+
+def with_roles(source: str) -> str:
+    """A flowchart with the palette's role classes defined, so ``A:::gpu`` has the GPU's
+    colours in every diagram of the talk."""
+    words = [line.split(None, 1)[0] for line in source.splitlines()
+             if line.strip() and not line.strip().startswith("%%")]   # past directives
+    if not words or words[0] not in ("flowchart", "graph"):
+        return source
+    return source.rstrip("\n") + "\n" + palette.mermaid_classes()
+
+
+def unknown_roles(source: str) -> list[str]:
+    """Role classes a diagram uses that the palette does not define."""
+    return sorted({m.group(1) for m in ROLE_CLASS.finditer(source)} - set(palette.ROLES))
+
+
+# a colour a diagram sets itself: in style, classDef and linkStyle statements
+OWN_STYLE = re.compile(r"^\s*(?:style|classDef|linkStyle)\b(.*)$", re.MULTILINE)
+
+
+def off_palette(source: str) -> list[str]:
+    """Colours a diagram's own style statements set that the palette does not name (a colour
+    must mean the same in every diagram, so it comes from a role class, ``A:::gpu``)."""
+    known = palette.known_colours()
+    found = []
+    for statement in OWN_STYLE.finditer(source):
+        for prop in re.split(r",(?![^(]*\))", statement.group(1)):  # not inside rgb(...)
+            name, _, value = prop.partition(":")
+            if name.strip().split()[-1:] not in (["fill"], ["stroke"], ["color"],
+                                                 ["background"]):
+                continue
+            value = value.strip().rstrip(";").lower()
+            if re.fullmatch(r"#[0-9a-f]{3}|#[0-9a-f]{6}", value):
+                if palette.normal(value) in known:
+                    continue
+            elif value in ("none", "transparent"):
+                continue
+            found.append(value)
+    return sorted(set(found))
+
+
+TEXT = re.compile(r">([^<>]+)<")
+
+
+@functools.lru_cache(maxsize=64)
+def _font_face(chars: str) -> str:
+    """@font-face rules carrying the deck's font, cut down to ``chars``; "" where the font or
+    fontTools is missing (the picture then falls back to Helvetica, as before)."""
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        return ""
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset": tables we drop
+    rules = []
+    for weight, number in (("regular", 400),):  # Mermaid's labels use no other weight
+        path = palette.font_path(weight)
+        if path is None:
+            return ""
+        try:
+            font = TTFont(str(path), recalcTimestamp=False)  # the same bytes every build
+            options = subset.Options()
+            options.flavor = "woff"
+            options.layout_features = ["kern"]
+            options.hinting = False          # drawn large: hints only add bytes
+            options.drop_tables += ["FFTM", "webf"]
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(text=chars)
+            subsetter.subset(font)
+            out = io.BytesIO()
+            font.flavor = "woff"
+            font.save(out)
+        except Exception:  # a damaged font file: no embedded font, never a failed build
+            return ""
+        data = base64.b64encode(out.getvalue()).decode("ascii")
+        rules.append(f'@font-face{{font-family:"{palette.FONT}";font-weight:{number};'
+                     f'src:url(data:font/woff;base64,{data}) format("woff")}}')
+    return "".join(rules)
+
+
+def embed_font(svg: str) -> str:
+    """The SVG with the deck's font inside it: a picture in an <img> cannot use the page's
+    web fonts, so the labels would otherwise be drawn in another family."""
+    chars = "".join(sorted({ch for m in TEXT.finditer(svg) for ch in html.unescape(m.group(1))}))
+    face = _font_face(chars + " ") if chars.strip() else ""
+    if not face:
+        return svg
+    end = svg.find(">", svg.find("<svg"))
+    if end < 0:
+        return svg
+    return svg[:end + 1] + f"<style>{face}</style>" + svg[end + 1:]
 
 
 def diagram_sources(nb) -> list[tuple[int, str]]:
@@ -186,6 +285,19 @@ def render_mermaid(nb, display: str, cache_dir: Path | None = None, progress=Non
             continue
 
         def replace(match, index=index, cell=cell):
+            foreign = off_palette(match.group(1))
+            if foreign:
+                findings.append(Finding(
+                    display, "mermaid-colour", f"Mermaid diagram sets colour(s) "
+                    f"{', '.join(foreign)} outside the deck's palette; colour a node by its "
+                    f"role instead (A:::gpu; roles: {', '.join(palette.ROLES)})", index,
+                    cell.source))
+            unknown = unknown_roles(match.group(1))
+            if unknown:
+                findings.append(Finding(
+                    display, "mermaid-role", f"Mermaid diagram uses role class(es) "
+                    f"{', '.join(unknown)}, which the palette does not define; use one of "
+                    f"{', '.join(palette.ROLES)}", index, cell.source))
             try:
                 svg = render_svg(match.group(1), cache_dir, progress=progress,
                                  renderer=renderer)
@@ -194,9 +306,9 @@ def render_mermaid(nb, display: str, cache_dir: Path | None = None, progress=Non
                 findings.append(Finding(display, "mermaid", f"Mermaid diagram does not render: "
                                         f"{msg}", index, cell.source))
                 return f"<pre>{html.escape(match.group(1))}</pre>"
-            data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-            alt = html.escape(_alt_text(match.group(1)), quote=True)
             font, width = svg_metrics(svg)
+            data = base64.b64encode(embed_font(svg).encode("utf-8")).decode("ascii")
+            alt = html.escape(_alt_text(match.group(1)), quote=True)
             size = (f' data-min-font-px="{font:g}" data-natural-width="{width:.1f}"'
                     if font and width else "")
             return (f'<div class="deckkit-mermaid"><img alt="{alt}"{size} '
@@ -219,6 +331,10 @@ def _words(label: str) -> str:
 def _alt_text(source: str) -> str:
     """The diagram in words: each arrow as "from → to" (with its label), in source order;
     subgraph titles name the groups.  No markup (screen readers read it aloud)."""
+    source = ROLE_CLASS.sub("", source)
+    source = "\n".join(line for line in source.splitlines()
+                       if not line.strip().startswith(("classDef ", "class ", "style ",
+                                                       "linkStyle ")))
     names = {m.group(1): _words(next(g for g in m.groups()[1:] if g is not None))
              for m in NODE.finditer(source)}
     groups, edges = [], []
