@@ -164,6 +164,11 @@ def cmd_contact(args) -> int:
         print(f"deckkit: contact sheet failed: {exc}", file=sys.stderr)
         return 1
     for info in result.overflowing:
+        if info.get("crowded"):
+            print(f"slide {info['index'] + 1} ({info['section']}: {info['title']!r}): its "
+                  "content runs into the section's opening band; shorten the opening slide "
+                  "or move what is below its first lines to the next slide", file=sys.stderr)
+            continue
         print(f"slide {info['index'] + 1} ({info['section']}: {info['title']!r}) overflows: "
               f"{info['width']}×{info['height']} px on a 1280×720 slide", file=sys.stderr)
     for info in result.broken:
@@ -177,6 +182,11 @@ def cmd_contact(args) -> int:
               "fix the deck, its CSS or the chart's size", file=sys.stderr)
     for url in result.blocked:
         print(f"deck tried to load {url} (blocked: decks must work offline)", file=sys.stderr)
+    for info in result.sparse:
+        print(f"warning: slide {info['index'] + 1} ({info['section']}: {info['title']!r}): its "
+              f"content ends at {info['fill']:.0%} of the slide's height; draw what it says at "
+              "the size the slide allows, or mark a deliberate short slide with "
+              'metadata.deckkit.layout = "statement"', file=sys.stderr)
     print(result.sheet)
     _progress(f"{len(result.slides)} slides in {result.sheet.parent}")
     return 0 if result.ok else 1

@@ -107,7 +107,8 @@ def test_each_deck_visits_each_stage_exactly_once(built):
     _, result, _, _ = built
     # the diagrams are drawn in a thread while the code runs: anywhere between the checks and
     # the finishing steps
-    stages = ["check", "add_materials", "execute", "attach_notes", "label_section", "export"]
+    stages = ["check", "add_materials", "add_opener", "execute", "attach_notes", "label_section",
+              "export"]
     for deck in ("A_hero", "B_agenda"):
         seen = [stage for name, stage in result.trace if name == deck]
         assert seen.count("render_diagrams") == 1

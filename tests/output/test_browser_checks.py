@@ -28,11 +28,18 @@ def fixture_build(tmp_path_factory, chromium_path):
            "slide", key="far"),
         md("## Too tall\n\n" + "\n\n".join(f"line {i}" for i in range(40)), "slide", key="tall"),
     ]
+    statement = md("## Statement\n\nOne line, on purpose.", "slide", key="statement")
+    statement.metadata["deckkit"]["layout"] = "statement"
+    extra.insert(0, statement)
+    band = ('<div class="deckkit-opener"><span class="deckkit-opener-letter">B</span>'
+            '<p class="deckkit-opener-time">stop 1 of 1</p></div>')
+    extra.insert(1, md("## Crowded\n\n" + "\n\n".join(f"point {i}" for i in range(8))
+                       + "\n\n" + band, "slide", key="crowded"))
     extra.insert(-2, md('## Broken\n\n<img alt="Bar chart of three timings" data-min-font-px="20"'
                         ' src="data:image/svg+xml;base64,AAAA">', "slide", key="broken"))
     decks["B_agenda.ipynb"].cells += extra
     keys = ["plan", "more"] + [c.metadata["deckkit"]["key"] for c in extra]
-    budgets = [12] * len(keys)  # 2 minutes in all
+    budgets = [10] * len(keys)  # 2 minutes in all
     notes = dict(NOTES, **{"B_agenda.md": "# B\n\n" + "".join(
         f"## {k} · {b} s\nx\n" for k, b in zip(keys, budgets))})
     write_project(root, decks, notes=notes)
@@ -47,7 +54,17 @@ def fixture_sheet(fixture_build, tmp_path_factory):
 
 
 def test_overflow_check_catches_a_slide_that_is_too_tall(fixture_sheet):
-    assert [o["title"] for o in fixture_sheet.overflowing] == ["Too tall"]
+    assert [o["title"] for o in fixture_sheet.overflowing] == ["Crowded", "Too tall"]
+    crowded = fixture_sheet.overflowing[0]   # fits the slide, but runs into the opener's band
+    assert crowded["crowded"] and crowded["height"] <= 720
+
+
+def test_slides_that_leave_their_lower_half_empty_are_reported_unless_marked_statements(
+        fixture_sheet):
+    sparse = {s["title"]: s["fill"] for s in fixture_sheet.sparse}
+    assert {"Filler", "Filler 2", "Filler 3"} <= set(sparse)   # a heading alone
+    assert all(0 < fill < 0.3 for fill in sparse.values() if fill)
+    assert "Statement" not in sparse and "Too tall" not in sparse
 
 
 def test_the_standard_finds_a_plain_matplotlib_plot_and_passes_a_diagram(fixture_sheet):

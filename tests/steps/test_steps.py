@@ -77,7 +77,7 @@ def test_run_steps_copies_once_and_leaves_the_record_alone(resolved, tmp_path):
     assert findings == []
     assert ctx.record.nb == before and nb is not ctx.record.nb
     assert seen == [("B_agenda", "render_diagrams"), ("B_agenda", "add_materials"),
-                    ("B_agenda", "attach_notes"),
+                    ("B_agenda", "add_opener"), ("B_agenda", "attach_notes"),
                     ("B_agenda", "label_section")]
 
 

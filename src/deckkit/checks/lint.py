@@ -10,7 +10,7 @@ from ..model.committed import normalise
 from ..model.deck import Deck
 from ..model.generated import GENERATORS
 from ..model.session import Session
-from ..model.slides import SLIDE_TYPES, slide_starts
+from ..model.slides import LAYOUTS, SLIDE_TYPES, slide_starts
 from ..model.slides import heading as slide_heading
 
 
@@ -85,6 +85,12 @@ def _check_metadata(deck: Deck) -> list[Finding]:
             out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.materials "
                                f"is {meta['materials']!r}; \"qr\" shows the session's "
                                "materials_url as a link and a QR code", index,
+                               cell.get("source", "")))
+        elif "layout" in meta and meta["layout"] not in LAYOUTS:
+            out.append(Finding(deck.display, "deckkit-metadata", f"metadata.deckkit.layout is "
+                               f"{meta['layout']!r}; a slide's layout is one of: "
+                               f"{', '.join(LAYOUTS)} (\"statement\": a slide meant to be "
+                               "short, which the space check leaves alone)", index,
                                cell.get("source", "")))
         elif "key" in meta and not (isinstance(meta["key"], str) and KEY.match(meta["key"])):
             out.append(Finding(deck.display, "slide-key", f"key {meta['key']!r} cannot name "

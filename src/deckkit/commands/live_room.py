@@ -31,6 +31,7 @@ from ..output.export import TEMPLATE, stylesheet
 from ..output.layout import write_atomic
 from ..steps.attach_notes import insert_notes
 from ..steps.materials import attach as attach_materials
+from ..steps.opener import attach as attach_opener
 
 # A live cell that runs past this many times its recorded time (and at least MIN_BUDGET_S)
 # is stopped and its recorded output shown.
@@ -131,9 +132,10 @@ def recorded_deck(project: Project, record: DeckRecord) -> Recorded:
             "budget_s": budget(cell, cell_seconds(cell)),
             "expects_error": "raises-exception" in tags}
     _draw_diagrams(project, record, nb)
-    url = project.session().materials_url
-    if url:  # the export's link and QR code, on the same slide
-        attach_materials(nb, url, image=True)
+    session = project.session()
+    if session.materials_url:  # the export's link and QR code, on the same slide
+        attach_materials(nb, session.materials_url, image=True)
+    attach_opener(nb, session, record.section.letter)   # the export's opening band
     if record.notes:
         insert_notes(nb, record.notes)
     return result

@@ -7,6 +7,12 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 HIDDEN = ("skip", "notes")
 
 
+# the slide layouts a cell's metadata.deckkit.layout may ask for: "statement" (a slide meant to
+# be short: the contact sheet's space check leaves it alone) and "opener" (a section's first
+# slide, with its band: steps/opener.py)
+LAYOUTS = ("statement", "opener")
+
+
 def slide_type(cell) -> str:
     slideshow = cell.get("metadata", {}).get("slideshow", {})
     return slideshow.get("slide_type", "-") if isinstance(slideshow, dict) else "-"

@@ -209,9 +209,35 @@ def show_slide(page, index: int) -> dict:
         Reveal.layout();
         const cfg = Reveal.getConfig();
         const title = (s.querySelector('h1, h2, h3') || {}).textContent || '';
+        // where the content ends, as a share of the slide's height: the lowest drawn text,
+        // picture or code box (hidden things, empty boxes and the notes do not count)
+        const top = s.getBoundingClientRect().top, scale = Reveal.getScale() || 1;
+        let bottom = 0;
+        const visible = e => { const st = getComputedStyle(e);
+          return st.visibility !== 'hidden' && st.display !== 'none' && st.opacity !== '0'; };
+        // an opener's band (steps/opener.py) sits at the foot: the rest must end above it
+        const band = s.querySelector('.deckkit-opener');
+        let above = 0;
+        const reach = (e, b) => { bottom = Math.max(bottom, b);
+          if (band && !band.contains(e)) above = Math.max(above, b); };
+        const walker = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (!n.textContent.trim() || !n.parentElement || n.parentElement.closest('aside.notes')
+              || !visible(n.parentElement)) continue;
+          const range = document.createRange(); range.selectNodeContents(n);
+          for (const r of range.getClientRects()) if (r.height > 0) reach(n.parentElement, r.bottom);
+        }
+        s.querySelectorAll('img, svg, canvas, pre, table').forEach(e => {
+          if (e.closest('aside.notes') || (e.tagName === 'svg' && e.parentElement.closest('svg'))
+              || !visible(e)) return;
+          const r = e.getBoundingClientRect(); if (r.height > 2) reach(e, r.bottom); });
+        const fill = bottom ? (bottom - top) / scale / cfg.height : 0;
+        const crowded = !!band && above > band.getBoundingClientRect().top + 1;
         return {index: i, section: s.closest('[data-section]')?.getAttribute('data-section') || '',
-                title: title.trim(), height: s.scrollHeight, width: s.scrollWidth,
-                overflow: s.scrollHeight > cfg.height + 1 || s.scrollWidth > cfg.width + 1,
+                title: title.trim(), height: s.scrollHeight, width: s.scrollWidth, fill: fill,
+                layout: s.getAttribute('data-deckkit-layout') || '',
+                overflow: s.scrollHeight > cfg.height + 1 || s.scrollWidth > cfg.width + 1
+                          || crowded, crowded: crowded,
                 broken: s.innerText.includes('Math Processing Error') || !!s.querySelector(
                     '.MathJax_Error, [data-mime-type="application/vnd.jupyter.stderr"]')};
     }""", index)

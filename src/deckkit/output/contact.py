@@ -11,6 +11,11 @@ from ..errors import DeckError
 from . import browser, legibility
 from .layout import atomic_path
 
+# A slide whose content ends above this share of its height leaves the lower part empty: it is
+# redesigned (a picture drawn at the size the slide allows, a list drawn as the comparison it
+# is) or marked a deliberate statement (metadata.deckkit.layout = "statement").
+MIN_FILL = 0.55
+
 
 @dataclass
 class ContactSheet:
@@ -20,6 +25,9 @@ class ContactSheet:
     broken: list[dict] = field(default_factory=list)   # maths errors, error output on a slide
     blocked: list[str] = field(default_factory=list)
     illegible: list[legibility.Problem] = field(default_factory=list)
+    # slides whose content ends above MIN_FILL of the height, not marked as statements: reported
+    # (a design review), not yet a failure
+    sparse: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -43,7 +51,7 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("slide-*.png"):
         old.unlink()
-    shots, overflowing, broken, illegible = [], [], [], []
+    shots, overflowing, broken, illegible, sparse = [], [], [], [], []
     with browser.open_deck(deck) as session:
         total = browser.slide_count(session.page)
         theme = session.page.evaluate("document.body.dataset.deckkitTheme || 'default'")
@@ -57,6 +65,8 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
                 overflowing.append(info)
             if info["broken"]:
                 broken.append(info)
+            if info["fill"] < MIN_FILL and info["layout"] != "statement":
+                sparse.append(info)
             illegible += legibility.judge(session.page.evaluate(legibility.MEASURE,
                                                                 info["index"]), floor)
             if each_slide is not None:
@@ -74,4 +84,4 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
     sheet = out_dir / "contact-sheet.png"
     with atomic_path(sheet) as tmp:
         grid.save(tmp, format="PNG")
-    return ContactSheet(sheet, shots, overflowing, broken, blocked, illegible)
+    return ContactSheet(sheet, shots, overflowing, broken, blocked, illegible, sparse)

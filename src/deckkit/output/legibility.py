@@ -63,9 +63,15 @@ MEASURE = r"""(arg) => {
     return true;
   };
   const clipper = (el) => {  // the nearest ancestor inside the slide that clips its content
+    // (as CSS does: a box positioned absolutely is clipped by its containing block and what
+    // is above it, not by the static boxes in between)
+    const placed = (cs) => cs.position === 'absolute' || cs.position === 'fixed';
+    let escaped = placed(getComputedStyle(el));
     for (let e = el.parentElement; e && e !== slide; e = e.parentElement) {
       const cs = getComputedStyle(e);
-      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') return e;
+      if ((!escaped || cs.position !== 'static')
+          && (cs.overflowX !== 'visible' || cs.overflowY !== 'visible')) return e;
+      if (cs.position !== 'static') escaped = placed(cs);
     }
     return null;
   };

@@ -26,6 +26,7 @@ from .attach_notes import attach_notes
 from .materials import add_materials
 from .merge import label_section
 from .mermaid import render_diagrams
+from .opener import add_opener
 from .students import add_launch_links, add_takeaways, drop_solutions
 
 
@@ -45,7 +46,7 @@ class DeckContext:
 
 Step = Callable[[object, DeckContext], tuple[object, list[Finding]]]
 
-PREPARE: tuple[Step, ...] = (render_diagrams, add_materials)
+PREPARE: tuple[Step, ...] = (render_diagrams, add_materials, add_opener)
 FINISH: dict[str, tuple[Step, ...]] = {
     "presenter": (attach_notes, label_section),
     "student": (drop_solutions, add_takeaways, add_launch_links, label_section),

@@ -6,14 +6,20 @@ import copy
 
 import nbformat
 
-from ..model.slides import slide_starts
+from ..model.slides import LAYOUTS, slide_starts
 
 
 def label_section(nb, ctx):
-    """Step: every slide carries data-section="C · NN Basics" for the footer."""
+    """Step: every slide carries data-section="C · NN Basics" for the footer, and a slide whose
+    cell asks for a layout (metadata.deckkit.layout: "statement", "opener") carries
+    data-deckkit-layout, which the stylesheet and the contact sheet read."""
     for cell in nb.cells:
         slideshow = cell.metadata.setdefault("slideshow", {})
-        slideshow.setdefault("data", {})["section"] = ctx.record.section.label
+        data = slideshow.setdefault("data", {})
+        data["section"] = ctx.record.section.label
+        meta = cell.metadata.get("deckkit")
+        if isinstance(meta, dict) and meta.get("layout") in LAYOUTS:
+            data["deckkit_layout"] = meta["layout"]
     return nb, []
 
 

@@ -1,0 +1,67 @@
+"""Step: a section's opening slide gets a layout of its own, from the deck's visual system:
+the section's letter, where the talk is (every stop's letter, this one marked, the ones done
+set back) and the section's minutes and start on the clock, all from decks/session.toml.
+
+The band sits at the foot of the slide (CSS: .deckkit-opener), so an opener uses its space
+whatever its title and first lines say.  The title slide (A) and the agenda (B) have their
+own layouts; the band goes on every other section's first slide.
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..model.session import Session
+from ..model.slides import slide_starts
+
+SKIP = ("A", "B")   # the title slide and the agenda, which is the map itself
+MARK = "deckkit-opener"
+
+
+def clock(minutes: float) -> str:
+    return f"{int(minutes // 60)}:{int(minutes % 60):02d}"
+
+
+def opener_html(session: Session, letter: str) -> str:
+    """The band for section ``letter``: its letter, the stops of the talk, its time."""
+    stops = [s for s in session.sections if s.letter not in SKIP]
+    start = 0.0
+    for s in session.sections:
+        if s.letter == letter:
+            break
+        start += s.minutes
+    here = session.section(letter)
+    number = next((i for i, s in enumerate(stops, 1) if s.letter == letter), 0)
+    items = []
+    for i, s in enumerate(stops, 1):
+        state = "done" if i < number else "here" if i == number else "ahead"
+        current = ' aria-current="step"' if state == "here" else ""
+        items.append(f'<li class="deckkit-arc-{state}"{current} title="{html.escape(s.title)}">'
+                     f"{html.escape(s.letter)}</li>")
+    where = f"stop {number} of {len(stops)}" if number else ""
+    time = f"{here.minutes:g} min · from {clock(start)}"
+    return (f'<div class="{MARK}" role="group" aria-label="Where we are in the talk">'
+            f'<span class="deckkit-opener-letter" aria-hidden="true">{html.escape(letter)}</span>'
+            f'<ol class="deckkit-arc" aria-label="the stops of the talk">{"".join(items)}</ol>'
+            f'<p class="deckkit-opener-time">{" · ".join(p for p in (where, time) if p)}</p>'
+            "</div>")
+
+
+def attach(nb, session: Session, letter: str) -> None:
+    """The band under the first slide's first markdown cell (once: a second run changes
+    nothing)."""
+    if letter in SKIP:
+        return
+    starts = slide_starts(nb)
+    if not starts:
+        return
+    cell = nb.cells[starts[0]]
+    if cell.cell_type != "markdown" or MARK in cell.source:
+        return
+    cell.source = cell.source.rstrip("\n") + "\n\n" + opener_html(session, letter)
+    cell.metadata.setdefault("deckkit", {}).setdefault("layout", "opener")
+
+
+def add_opener(nb, ctx):
+    attach(nb, ctx.session, ctx.record.section.letter)
+    return nb, []
