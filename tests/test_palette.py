@@ -31,6 +31,9 @@ def test_every_colour_variable_the_stylesheets_use_is_defined_by_the_palette():
         used = set(re.findall(r"var\((--deckkit-[\w-]+)", css))
         assert used and used <= defined, used - defined
     assert "--deckkit-healthy: #009e73" in stylesheet()
+    # a card of class deckkit-role-<role> takes its role's colour
+    assert ".reveal .deckkit-role-pytorch { --deckkit-role: var(--deckkit-pytorch); }" in stylesheet()
+    assert "var(--deckkit-role, var(--deckkit-heading))" in stylesheet()
 
 
 def test_charts_use_the_deck_font_and_no_label_prints_a_font_warning(caplog):

@@ -115,10 +115,14 @@ def css_variables() -> str:
     """``:root`` custom properties for the slides' stylesheets (export and RISE)."""
     lines = [f"  --deckkit-{name}: {role.colour};\n  --deckkit-{name}-ink: {role.ink};\n"
              f"  --deckkit-{name}-tint: {role.tint};" for name, role in ROLES.items()]
+    # a card or box of class deckkit-role-<role> takes the role's colour (its top rule)
+    roles = "".join(f".reveal .deckkit-role-{name} {{ --deckkit-role: var(--deckkit-{name}); }}\n"
+                    for name in ROLES)
     return (":root {\n" + "\n".join(lines)
             + f"\n  --deckkit-ink: {INK};\n  --deckkit-heading: {HEADING};\n"
               f"  --deckkit-link: {LINK};\n  --deckkit-muted: {MUTED};\n"
-              f"  --deckkit-panel: {PANEL};\n  --deckkit-panel-edge: {PANEL_EDGE};\n}}\n")
+              f"  --deckkit-panel: {PANEL};\n  --deckkit-panel-edge: {PANEL_EDGE};\n}}\n"
+            + roles)
 
 
 # ------------------------------------------------------------------ Mermaid

@@ -231,6 +231,13 @@ def show_slide(page, index: int) -> dict:
           if (e.closest('aside.notes') || (e.tagName === 'svg' && e.parentElement.closest('svg'))
               || !visible(e)) return;
           const r = e.getBoundingClientRect(); if (r.height > 2) reach(e, r.bottom); });
+        // a box drawn on the slide (a card's panel) ends where its shading ends
+        s.querySelectorAll('div').forEach(e => {
+          if (e.closest('aside.notes') || !visible(e)) return;
+          const bg = getComputedStyle(e).backgroundColor.match(/[\d.]+/g) || [];
+          if (bg.length < 3 || (bg.length > 3 && +bg[3] === 0)) return;
+          const r = e.getBoundingClientRect();
+          if (r.height > 2 && r.height < 0.9 * cfg.height * scale) reach(e, r.bottom); });
         const fill = bottom ? (bottom - top) / scale / cfg.height : 0;
         const crowded = !!band && above > band.getBoundingClientRect().top + 1;
         return {index: i, section: s.closest('[data-section]')?.getAttribute('data-section') || '',
