@@ -55,24 +55,24 @@ def test_charts_use_the_deck_font_and_no_label_prints_a_font_warning(caplog):
     assert "source-sans-pro" in str(font_manager.findfont(ax.title.get_fontproperties()))
 
 
-def test_demo_charts_draw_only_palette_colours():
+def test_demo_charts_draw_only_palette_colours_and_a_chart_that_does_not_says_so():
     pytest.importorskip("matplotlib")
-    from matplotlib.colors import to_hex
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
-
+    from deckkit.demos import render
     from deckkit.demos.training import LossCurves
     from deckkit.figures import timeline_figure
 
     curves = LossCurves(3, {"healthy": ([1.0, 0.5, 0.3], [1.0, 0.6, 0.4]),
                             "LR too high": ([1.0, float("nan"), float("nan")], [1.0, 2.0, 3.0])},
                         {"healthy": {}, "LR too high": {"lr": 30.0}})
-    known = palette.known_colours()
     for fig in (curves.chart(), timeline_figure()):
-        used = {to_hex(a.get_color()) for a in fig.findobj(Line2D) if a.get_visible()}
-        used |= {to_hex(p.get_facecolor()) for p in fig.findobj(Rectangle)
-                 if p.get_visible() and p.get_facecolor()[3] > 0}
-        assert used - known == set()
+        drawn = render.colours_drawn(fig)
+        assert palette.colour("healthy") in drawn or palette.colour("static") in drawn
+        assert render.off_palette(fig) == []
+    fig, ax = render.new_figure(3, 2)
+    ax.plot([0, 1], [1, 0], color="#1f77b4")  # matplotlib's own blue (C0 is ours: the cycle)
+    ax.bar([0], [1], color="#ff0000")
+    assert render.off_palette(fig) == ["#1f77b4", "#ff0000"]
+    assert 'data-off-palette="#1f77b4 #ff0000"' in render.figure_png(fig, "A line and a bar")
 
 
 def test_a_diagram_gets_the_palettes_classes_and_its_own_colours_are_findings():

@@ -137,7 +137,10 @@ def mermaid_theme(font_px: int = 20) -> dict:
                 "primaryTextColor": INK, "secondaryColor": WHITE, "tertiaryColor": WHITE,
                 "lineColor": MUTED, "textColor": INK, "mainBkg": PANEL,
                 "nodeBorder": HEADING, "clusterBkg": GROUP, "clusterBorder": PANEL_EDGE,
-                "titleColor": HEADING, "edgeLabelBackground": WHITE, "background": WHITE}}
+                "titleColor": HEADING, "edgeLabelBackground": WHITE, "background": WHITE},
+            # an arrow's label on a solid white ground (Mermaid draws it at half opacity, so
+            # the line shows through the words)
+            "themeCSS": ".edgeLabel rect { opacity: 1 !important; }"}
 
 
 def mermaid_classes() -> str:

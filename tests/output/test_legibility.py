@@ -86,6 +86,13 @@ def test_text_inside_a_picture_is_judged_as_shown():
     assert problems(slide(pictures=[qr])) == []      # a QR code has no text to read
 
 
+def test_a_chart_in_colours_outside_the_palette_is_found():
+    chart = dict(picture(), offPalette="#1f77b4 #ff7f0e")   # matplotlib's own cycle
+    assert problems(slide(pictures=[chart])) == [
+        "the chart draws #1f77b4, #ff7f0e, outside the deck's palette: give each series its "
+        "role's colour (deckkit.palette.colour)"]
+
+
 def test_a_picture_that_does_not_load_is_found():
     broken = dict(picture(), broken=True)   # the browser shows its alt text in its place
     assert problems(slide(pictures=[broken])) == [

@@ -34,6 +34,49 @@ def min_font_px(fig, dpi: float = 100) -> float | None:
     return min(sizes) * dpi / 72 if sizes else None
 
 
+def colours_drawn(fig) -> set[str]:
+    """Every colour ``fig`` draws (lines, markers, bars, boxes, points, text) as #rrggbb;
+    what is fully transparent or invisible does not count."""
+    from matplotlib.collections import Collection
+    from matplotlib.colors import to_hex, to_rgba
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    found: set[str] = set()
+
+    def add(colour) -> None:
+        try:
+            rgba = to_rgba(colour)
+        except (ValueError, TypeError):
+            return
+        if rgba[3] > 0:
+            found.add(to_hex(rgba, keep_alpha=False))
+
+    for artist in fig.findobj(lambda a: a.get_visible()):
+        if isinstance(artist, Line2D) and artist.get_linestyle() not in ("None", "none", ""):
+            add(artist.get_color())
+        if isinstance(artist, Line2D) and artist.get_marker() not in (None, "None", "none", ""):
+            add(artist.get_markerfacecolor())
+            add(artist.get_markeredgecolor())
+        elif isinstance(artist, Patch) and artist not in (fig.patch,):
+            add(artist.get_facecolor())
+            if artist.get_linewidth():
+                add(artist.get_edgecolor())
+        elif isinstance(artist, Collection):
+            for colour in list(artist.get_facecolors()) + list(artist.get_edgecolors()):
+                add(colour)
+        elif isinstance(artist, Text) and artist.get_text().strip():
+            add(artist.get_color())
+    return found
+
+
+def off_palette(fig) -> list[str]:
+    """Colours ``fig`` draws that the talk's palette (deckkit.palette) does not name: a colour
+    must mean the same in every chart, so it comes from a role."""
+    return sorted(colours_drawn(fig) - palette.known_colours())
+
+
 def figure_png(fig, alt: str, close: bool = True, tight: bool = True, kind: str = "") -> str:
     """An <img> with the figure as a PNG data URI (no file, works offline); closes the figure.
     ``alt`` says what the chart shows, in words, for a screen reader; ``data-min-font-px`` is
@@ -43,6 +86,7 @@ def figure_png(fig, alt: str, close: bool = True, tight: bool = True, kind: str 
 
     dpi = 100
     smallest = min_font_px(fig, dpi)
+    foreign = off_palette(fig)
     buf = io.BytesIO()
     if tight:  # crops to what is drawn (a second draw)
         fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
@@ -60,6 +104,8 @@ def figure_png(fig, alt: str, close: bool = True, tight: bool = True, kind: str 
         plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     size = f' data-min-font-px="{smallest:.1f}"' if smallest else ""
+    if foreign:  # the contact sheet reports them (output/legibility.py)
+        size += f' data-off-palette="{" ".join(foreign)}"'
     classes = f"deckkit-chart {kind}".strip()
     return (f'<img class="{classes}" alt="{html.escape(alt, quote=True)}"{size} '
             'style="max-width:100%" '

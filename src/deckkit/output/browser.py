@@ -192,25 +192,11 @@ def slide_count(page) -> int:
     return page.evaluate("Reveal.getTotalSlides()")
 
 
-def show_slide(page, index: int) -> dict:
-    """Go to leaf slide ``index`` with all its fragments shown; return what is on it and
-    whether its content overflows the 1280×720 slide."""
-    return page.evaluate("""(i) => {
-        if (!document.getElementById('deckkit-no-motion')) {  // shots show the final state
-            const style = document.createElement('style');
-            style.id = 'deckkit-no-motion';
-            style.textContent = '.reveal .fragment, .reveal .slides section { transition: none !important; }';
-            document.head.appendChild(style);
-        }
-        const s = Reveal.getSlides()[i];
-        const idx = Reveal.getIndices(s);
-        Reveal.slide(idx.h, idx.v);
-        s.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
-        Reveal.layout();
+# Where a slide's content ends, as a share of its height (the lowest drawn text, picture, code
+# box or shaded panel; hidden things and the notes do not count), and whether it runs into a
+# section opener's band.  Defined once in the page; measured again once the maths is drawn.
+FILL = r"""() => { window.deckkitFill = (s) => {
         const cfg = Reveal.getConfig();
-        const title = (s.querySelector('h1, h2, h3') || {}).textContent || '';
-        // where the content ends, as a share of the slide's height: the lowest drawn text,
-        // picture or code box (hidden things, empty boxes and the notes do not count)
         const top = s.getBoundingClientRect().top, scale = Reveal.getScale() || 1;
         let bottom = 0;
         const visible = e => { const st = getComputedStyle(e);
@@ -240,6 +226,30 @@ def show_slide(page, index: int) -> dict:
           if (r.height > 2 && r.height < 0.9 * cfg.height * scale) reach(e, r.bottom); });
         const fill = bottom ? (bottom - top) / scale / cfg.height : 0;
         const crowded = !!band && above > band.getBoundingClientRect().top + 1;
+        return {fill, crowded};
+      }; }"""
+
+
+def show_slide(page, index: int) -> dict:
+    """Go to leaf slide ``index`` with all its fragments shown; return what is on it and
+    whether its content overflows the 1280×720 slide."""
+    if not page.evaluate("() => !!window.deckkitFill"):
+        page.evaluate(FILL)
+    return page.evaluate(r"""(i) => {
+        if (!document.getElementById('deckkit-no-motion')) {  // shots show the final state
+            const style = document.createElement('style');
+            style.id = 'deckkit-no-motion';
+            style.textContent = '.reveal .fragment, .reveal .slides section { transition: none !important; }';
+            document.head.appendChild(style);
+        }
+        const s = Reveal.getSlides()[i];
+        const idx = Reveal.getIndices(s);
+        Reveal.slide(idx.h, idx.v);
+        s.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+        Reveal.layout();
+        const cfg = Reveal.getConfig();
+        const title = (s.querySelector('h1, h2, h3') || {}).textContent || '';
+        const {fill, crowded} = window.deckkitFill(s);
         return {index: i, section: s.closest('[data-section]')?.getAttribute('data-section') || '',
                 title: title.trim(), height: s.scrollHeight, width: s.scrollWidth, fill: fill,
                 layout: s.getAttribute('data-deckkit-layout') || '',
@@ -259,4 +269,8 @@ def walk(page, slides=None):
         page.evaluate("() => new Promise(done => window.MathJax && MathJax.Hub"
                       " ? MathJax.Hub.Queue(() => done(true)) : done(false))")
         page.wait_for_timeout(60)
+        if info["fill"] or info["crowded"]:  # the maths drawn may have moved what ends the slide
+            again = page.evaluate("(i) => window.deckkitFill(Reveal.getSlides()[i])", i)
+            info.update(again)
+            info["overflow"] = info["overflow"] or again["crowded"]
         yield info

@@ -143,6 +143,7 @@ MEASURE = r"""(arg) => {
               noText: !!(p.dataset && p.dataset.noText !== undefined)
                       || p.classList.contains('deckkit-qr'),
               broken: p.tagName.toLowerCase() === 'img' && p.complete && p.naturalWidth === 0,
+              offPalette: (p.dataset && p.dataset.offPalette) || '',
               natural: (p.dataset && parseFloat(p.dataset.naturalWidth)) || p.naturalWidth || 0,
               shownWidth: r.width,
               src: (p.getAttribute('src') || '').slice(0, 40)};
@@ -251,6 +252,9 @@ def judge(slide: dict, min_contrast: float = MIN_CONTRAST["default"]) -> list[Pr
             if _overlap(p["rect"], c["rect"]):
                 add(what, f"covered by {c['name']}")
                 break
+        if p.get("offPalette"):
+            add(what, f"the chart draws {p['offPalette'].replace(' ', ', ')}, outside the deck's "
+                      "palette: give each series its role's colour (deckkit.palette.colour)")
         if p.get("broken"):
             add(what, "the picture does not load (the browser shows its alt text instead)")
         elif p["tag"] == "img" and not p.get("noText"):  # data-no-text: a QR code, say
