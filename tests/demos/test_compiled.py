@@ -149,3 +149,29 @@ def test_graph_breaks_says_why_when_dynamo_cannot_run(monkeypatch):
     r = cd.graph_breaks(_clean, torch.randn(4))
     assert r.headline().startswith("Dynamo could not trace _clean here (RuntimeError: Python 3.99")
     assert "<table" not in r._repr_html_()
+
+
+def test_the_race_is_drawn_beside_its_table_in_the_palettes_colours():
+    from deckkit import palette
+    from deckkit.demos import render
+    from deckkit.demos.compiled import CompileRace
+    from deckkit.demos.timing import Comparison, Timing
+
+    def race(eager, compiled):
+        return CompileRace("chain", "cpu", True, first_call_s=1.45, warm_cache=True,
+                           race=Comparison(Timing(eager, eager, 0.1, 10, 5),
+                                           Timing(compiled, compiled, 0.1, 10, 5),
+                                           eager / compiled, 1.0, 1.0, 9), outputs_equal=True)
+
+    fast = race(0.0784, 0.012)
+    fig = fast.chart()
+    assert render.off_palette(fig) == []
+    assert {palette.colour("pytorch"), palette.colour("compile")} <= render.colours_drawn(fig)
+    assert render.min_font_px(fig) >= 19
+    html = fast._repr_html_()
+    assert "deckkit-demo-result" in html and 'alt="Bar chart of the time per call: eager ' \
+        "78.4 ms, compiled 12 ms (6.5× faster); the first, compiling call took 1.45 s." in html
+    assert race(0.010, 0.013).per_call() == "1.3× slower"
+    assert race(0.010, 0.0101).per_call() == "no faster"
+    assert "<img" not in CompileRace("chain", "cpu", False, reason="no compiler",
+                                     eager_s=0.01)._repr_html_()

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import palette
 from . import render
 from .device import device_info, synchronizer
 from .timing import Comparison, compare
@@ -236,9 +237,43 @@ class CompileRace:
         note = (f"on {self.device} · per call: median of alternated eager/compiled rounds, after "
                 "the first call · the first call traces the Python into a graph and generates code "
                 "(Inductor: C++ on the CPU, Triton on a GPU)")
-        return (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
+        left = (f"<p class='deckkit-headline'><b>{self.headline()}</b></p>"
                 + render.table(["", "time"], self.rows(), readable=True)
                 + render.note(note))
+        if not self.compiled:
+            return left
+        return render.side_by_side(left, render.figure_png(self.chart(), self.alt_text()))
+
+    def per_call(self) -> str:
+        """ "6.6× faster", "no faster" or "1.3× slower": compiled against eager, per call."""
+        r = self.race.ratio
+        return (f"{r:.1f}× faster" if r >= 1.05 else "no faster" if r > 0.95
+                else f"{1 / r:.1f}× slower")
+
+    def alt_text(self) -> str:
+        f = render.fmt_time
+        return (f"Bar chart of the time per call: eager {f(self.race.slow.median)}, compiled "
+                f"{f(self.race.fast.median)} ({self.per_call()}); the first, compiling call "
+                f"took {self.first_call_s:.2f} s.")
+
+    def chart(self):
+        """Eager against compiled, per call: PyTorch's eager colour and the compilers' one."""
+        with render.style(14):
+            fig, ax = render.new_figure(5.0, 2.7)
+            times = [self.race.slow.median * 1e3, self.race.fast.median * 1e3]
+            bars = ax.barh(["eager", "compiled"], times,
+                           color=[palette.colour("pytorch"), palette.colour("compile")])
+            ax.invert_yaxis()
+            for bar, label in zip(bars, (render.fmt_time(self.race.slow.median),
+                                         render.fmt_time(self.race.fast.median))):
+                ax.annotate(label, (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                            xytext=(6, 0), textcoords="offset points", va="center",
+                            color=palette.INK)
+            ax.set_xlim(0, max(times) * 1.35)
+            ax.set_xlabel("ms per call (median, after the first)")
+            ax.set_title(f"compiled: {self.per_call()} per call")
+            fig.tight_layout()
+        return fig
 
 
 def compile_race(fn, compiled_fn, *args, budget_s: float = 0.3) -> CompileRace:
