@@ -19,11 +19,8 @@ class Agenda:
 
     def rows(self) -> list[tuple[str, str, float, str]]:
         """(letter, title, minutes, clock start "0:03") for every section, in order."""
-        rows, clock = [], 0.0
-        for s in self.session.sections:
-            rows.append((s.letter, s.title, s.minutes, f"{int(clock // 60)}:{int(clock % 60):02d}"))
-            clock += s.minutes
-        return rows
+        starts = self.session.starts()
+        return [(s.letter, s.title, s.minutes, starts[s.letter]) for s in self.session.sections]
 
     def _repr_html_(self) -> str:
         body, half = [], 0

@@ -42,6 +42,15 @@ class Session:
     notebooks_url: str = ""   # the public folder of the share package's notebooks (model/launch.py)
     takeaways: bool = False   # every slide's notes must carry a `Takeaway:` (checks/notes_match)
 
+    def starts(self) -> dict[str, str]:
+        """Each section's start on the talk's clock ("0:03"), from the minutes before it: the
+        agenda's table and the section openers read it here."""
+        out, minutes = {}, 0.0
+        for s in self.sections:
+            out[s.letter] = f"{int(minutes // 60)}:{int(minutes % 60):02d}"
+            minutes += s.minutes
+        return out
+
     def section(self, letter: str) -> Section:
         for s in self.sections:
             if s.letter == letter.upper():

@@ -18,13 +18,13 @@ def materials_html(url: str, image: bool = False) -> str:
     import segno
 
     qr = segno.make(url, error="m")
-    svg = qr.svg_inline(scale=5, dark="#1b1b1b", light="#ffffff", border=2, svgclass="deckkit-qr",
-                        title=f"QR code for {url}")
     if image:  # a whole SVG document (with its namespace), or the browser shows none
         uri = qr.svg_data_uri(scale=5, dark="#1b1b1b", light="#ffffff", border=2)
         alt = html.escape(f"QR code for {url}", quote=True)
         svg = f'<img class="deckkit-qr" data-no-text="true" alt="{alt}" src="{uri}">'
     else:
+        svg = qr.svg_inline(scale=5, dark="#1b1b1b", light="#ffffff", border=2,
+                            svgclass="deckkit-qr", title=f"QR code for {url}")
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="QR code for {html.escape(url)}" ',
                           1)
     link = html.escape(url)

@@ -18,18 +18,9 @@ SKIP = ("A", "B")   # the title slide and the agenda, which is the map itself
 MARK = "deckkit-opener"
 
 
-def clock(minutes: float) -> str:
-    return f"{int(minutes // 60)}:{int(minutes % 60):02d}"
-
-
 def opener_html(session: Session, letter: str) -> str:
     """The band for section ``letter``: its letter, the stops of the talk, its time."""
     stops = [s for s in session.sections if s.letter not in SKIP]
-    start = 0.0
-    for s in session.sections:
-        if s.letter == letter:
-            break
-        start += s.minutes
     here = session.section(letter)
     number = next((i for i, s in enumerate(stops, 1) if s.letter == letter), 0)
     items = []
@@ -39,7 +30,7 @@ def opener_html(session: Session, letter: str) -> str:
         items.append(f'<li class="deckkit-arc-{state}"{current} title="{html.escape(s.title)}">'
                      f"{html.escape(s.letter)}</li>")
     where = f"stop {number} of {len(stops)}" if number else ""
-    time = f"{here.minutes:g} min · from {clock(start)}"
+    time = f"{here.minutes:g} min · from {session.starts()[letter]}"
     return (f'<div class="{MARK}" role="group" aria-label="Where we are in the talk">'
             f'<span class="deckkit-opener-letter" aria-hidden="true">{html.escape(letter)}</span>'
             f'<ol class="deckkit-arc" aria-label="the stops of the talk">{"".join(items)}</ol>'
