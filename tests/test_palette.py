@@ -31,8 +31,10 @@ def test_every_colour_variable_the_stylesheets_use_is_defined_by_the_palette():
         used = set(re.findall(r"var\((--deckkit-[\w-]+)", css))
         assert used and used <= defined, used - defined
     assert "--deckkit-healthy: #009e73" in stylesheet()
-    # a card of class deckkit-role-<role> takes its role's colour
-    assert ".reveal .deckkit-role-pytorch { --deckkit-role: var(--deckkit-pytorch); }" in stylesheet()
+    # a card or chip of class deckkit-role-<role> takes its role's colour, ink and tint
+    assert (".reveal .deckkit-role-pytorch { --deckkit-role: var(--deckkit-pytorch); "
+            "--deckkit-role-ink: var(--deckkit-pytorch-ink); "
+            "--deckkit-role-tint: var(--deckkit-pytorch-tint); }") in stylesheet()
     assert "var(--deckkit-role, var(--deckkit-heading))" in stylesheet()
 
 

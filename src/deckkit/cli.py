@@ -183,7 +183,7 @@ def cmd_contact(args) -> int:
     for url in result.blocked:
         print(f"deck tried to load {url} (blocked: decks must work offline)", file=sys.stderr)
     for info in result.sparse:
-        print(f"warning: slide {info['index'] + 1} ({info['section']}: {info['title']!r}): its "
+        print(f"slide {info['index'] + 1} ({info['section']}: {info['title']!r}): its "
               f"content ends at {info['fill']:.0%} of the slide's height; draw what it says at "
               "the size the slide allows, or mark a deliberate short slide with "
               'metadata.deckkit.layout = "statement"', file=sys.stderr)

@@ -115,8 +115,11 @@ def css_variables() -> str:
     """``:root`` custom properties for the slides' stylesheets (export and RISE)."""
     lines = [f"  --deckkit-{name}: {role.colour};\n  --deckkit-{name}-ink: {role.ink};\n"
              f"  --deckkit-{name}-tint: {role.tint};" for name, role in ROLES.items()]
-    # a card or box of class deckkit-role-<role> takes the role's colour (its top rule)
-    roles = "".join(f".reveal .deckkit-role-{name} {{ --deckkit-role: var(--deckkit-{name}); }}\n"
+    # a card, box or chip of class deckkit-role-<role> takes the role's colour, text colour
+    # and tint
+    roles = "".join(f".reveal .deckkit-role-{name} {{ --deckkit-role: var(--deckkit-{name}); "
+                    f"--deckkit-role-ink: var(--deckkit-{name}-ink); "
+                    f"--deckkit-role-tint: var(--deckkit-{name}-tint); }}\n"
                     for name in ROLES)
     return (":root {\n" + "\n".join(lines)
             + f"\n  --deckkit-ink: {INK};\n  --deckkit-heading: {HEADING};\n"
@@ -171,7 +174,9 @@ def mpl_style() -> dict:
 
     cycle = [ROLES[r].colour for r in ("numpy", "pytorch", "healthy", "failing", "keras",
                                        "gpu", "compile", "static", "cpu")]
-    return {"font.family": "sans-serif",
+    # font.family lists the fonts themselves, not "sans-serif": Matplotlib then takes a glyph
+    # the deck's font lacks (σ, ², →) from DejaVu Sans, which ships with Matplotlib
+    return {"font.family": [FONT, "DejaVu Sans"],
             "font.sans-serif": [FONT, "DejaVu Sans", "Helvetica", "Arial"],
             "text.color": INK, "axes.labelcolor": INK, "axes.titlecolor": HEADING,
             "axes.titleweight": "normal", "axes.edgecolor": MUTED,
@@ -196,6 +201,7 @@ def use_mpl_style() -> None:
     style = mpl_style()
     if not _FONT_FOUND:  # no warning per label about a font that is not there
         style["font.sans-serif"] = style["font.sans-serif"][1:]
+        style["font.family"] = style["font.family"][1:]
     matplotlib.rcParams.update(style)
 
 

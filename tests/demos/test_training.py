@@ -129,6 +129,42 @@ def test_a_live_frame_is_drawn_once_and_looks_as_savefig_draws_it(monkeypatch):
     assert pictures[0].tobytes() == pictures[1].tobytes()
 
 
+def test_the_floor_chart_shows_the_gaps_left_and_the_loss_on_the_noise_floor():
+    """E's "why the loss stops near 0.09": the gaps to the fitted line and the loss curve
+    meeting σ², with the numbers measured from this run in its alt text, in the deck's
+    palette and font (no glyph missing: σ and ² come from the fallback font)."""
+    import warnings
+
+    import torch
+
+    torch.manual_seed(0)
+    x = torch.linspace(-2, 2, 64).unsqueeze(1)
+    y = 2 * x + 10 + 0.3 * torch.randn(64, 1)
+    model = torch.nn.Linear(1, 1)
+    plot = LivePlot(x, y, every=50)
+    with pytest.raises(ValueError, match="run the loop"):
+        plot.residuals(model, noise=0.09)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for epoch in range(1, 101):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        plot.update(epoch, model, loss)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a missing glyph warns
+        chart = plot.residuals(model, noise=0.3 ** 2)
+    with torch.no_grad():
+        mse = torch.nn.functional.mse_loss(model(x), y).item()
+    assert f"the mean of the squared gaps is {mse:.3f}" in chart
+    assert "σ² = 0.09" in chart and f"down to {plot.losses[-1]:.3g}" in chart
+    assert 0.07 < mse < 0.12   # the fit reached the noise: the chart has a floor to show
+    assert "data-off-palette" not in chart
+    assert float(re.search(r'data-min-font-px="([\d.]+)"', chart)[1]) >= 15
+    with pytest.raises(ValueError, match="above 0"):
+        plot.residuals(model, noise=0)
+
+
 def test_text_dataset_is_generated_and_padded():
     rows, labels, vocab = make_text_dataset(50, max_len=12)
     assert len(rows) == 50 and all(len(r) == 12 for r in rows)

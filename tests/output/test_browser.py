@@ -65,6 +65,9 @@ def test_session_deck_renders_offline_every_slide_fits_and_is_captured(repo_buil
     assert len(sheet.slides) == total
     assert sheet.blocked == []
     assert sheet.overflowing == [], [f"{o['section']}: {o['title']}" for o in sheet.overflowing]
+    # every slide uses its space, or is marked a statement (metadata.deckkit.layout)
+    assert sheet.sparse == [], [f"{s['section']}: {s['title']} ({s['fill']:.0%})"
+                                for s in sheet.sparse]
     for shot in sheet.slides:   # each a full-size picture of a slide, not a blank page
         with Image.open(shot) as img:
             assert img.size == (1280, 720), shot.name

@@ -1,6 +1,7 @@
 """The browser checks on a small deck made to trip them: a slide too tall, a plain plot, maths
 and a diagram far from the first slide."""
 
+import dataclasses
 
 import pytest
 
@@ -65,6 +66,11 @@ def test_slides_that_leave_their_lower_half_empty_are_reported_unless_marked_sta
     assert {"Filler", "Filler 2", "Filler 3"} <= set(sparse)   # a heading alone
     assert all(0 < fill < 0.3 for fill in sparse.values() if fill)
     assert "Statement" not in sparse and "Too tall" not in sparse
+    assert not fixture_sheet.ok   # a sparse slide alone fails the sheet (and the command)
+    assert not dataclasses.replace(fixture_sheet, overflowing=[], broken=[], blocked=[],
+                                   illegible=[]).ok
+    assert dataclasses.replace(fixture_sheet, overflowing=[], broken=[], blocked=[],
+                               illegible=[], sparse=[]).ok
 
 
 def test_the_standard_finds_a_plain_matplotlib_plot_and_passes_a_diagram(fixture_sheet):

@@ -2,6 +2,8 @@
 session.toml; and the layout a slide asks for reaches the page."""
 
 import copy
+import dataclasses
+import html
 
 import nbformat
 
@@ -40,10 +42,31 @@ def test_the_band_goes_once_on_a_sections_first_slide_and_never_on_the_title_or_
     assert first.source.count('class="deckkit-opener"') == 1
     assert first.metadata["deckkit"]["layout"] == "opener"
     assert [c.source for c in nb.cells[1:]][1:] == [c.source for c in deck.cells[1:]][1:]
+    agenda = nbformat.read(str(REPO / "decks" / "B_agenda.ipynb"), as_version=4)
+    before = copy.deepcopy(agenda)
+    attach(agenda, s, "B")
+    assert agenda == before   # the agenda is the map itself
+
+
+def test_the_title_slide_shows_the_whole_talk_at_a_glance_with_no_stop_marked():
+    s = session()
+    stops = [x for x in s.sections if x.letter not in ("A", "B")]
     title = nbformat.read(str(REPO / "decks" / "A_hero.ipynb"), as_version=4)
-    before = copy.deepcopy(title)
     attach(title, s, "A")
-    assert title == before
+    attach(title, s, "A")
+    first = title.cells[0]
+    assert first.metadata["deckkit"]["layout"] == "title"
+    band = first.source.split("deckkit-opener-title", 1)[1]
+    assert first.source.count("deckkit-opener-title") == 1
+    assert band.count("deckkit-arc-ahead") == len(stops) and "aria-current" not in band
+    assert f"{len(stops)} stops · {s.total_minutes:g} min" in band
+    assert [f'title="{html.escape(x.title)}">{x.letter}</li>' in band for x in stops] == [True] * len(stops)
+    # the title band goes on whichever section comes first, not on "A" by name
+    other = nbformat.read(str(REPO / "decks" / "C_nn_basics.ipynb"), as_version=4)
+    reordered = dataclasses.replace(s, sections=(s.section("C"),) + tuple(
+        x for x in s.sections if x.letter != "C"))
+    attach(other, reordered, "C")
+    assert "deckkit-opener-title" in other.cells[1].source + other.cells[0].source
 
 
 def test_a_slides_layout_reaches_the_page_and_an_unknown_one_is_a_finding(tmp_path):
@@ -62,4 +85,4 @@ def test_a_slides_layout_reaches_the_page_and_an_unknown_one_is_a_finding(tmp_pa
         "deckkit", {})["layout"] = "fancy"
     nbformat.write(bad, str(path))
     found = [f for f in lint_deck(read_deck(path), session()) if "layout" in f.message]
-    assert len(found) == 1 and "statement, opener" in found[0].message
+    assert len(found) == 1 and "statement, opener, title" in found[0].message

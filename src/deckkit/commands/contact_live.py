@@ -175,6 +175,12 @@ def _live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool
     exported, sizes = exported_slides(exported_page)
     sheet = LiveSheet(name)
     presenter = Presenter(project, None if name == "session" else section)
+    if presenter.missing and run:   # the sheet checks what the room sees before a cell runs
+        presenter.stop()
+        raise DeckError("RISE would show empty demo slides: "
+                        + "; ".join(presenter.missing),
+                        fix="run `deckkit build` (the code or a demo changed since the last "
+                        "build), then the live sheet again")
     seen: list[dict] = []
     presenter.start()
     try:

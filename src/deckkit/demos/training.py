@@ -355,7 +355,7 @@ class LivePlot:
 
         if every < 1:
             raise ValueError(f"every must be at least 1 epoch, not {every}")
-        self.x, self.every, self.target = x.detach(), every, target
+        self.x, self.y, self.every, self.target = x.detach(), y.detach(), every, target
         self.losses: list[float] = []
         self.frames = 0
         xs, ys = self.x.squeeze().numpy(), y.detach().squeeze().numpy()
@@ -423,6 +423,60 @@ class LivePlot:
     def _frame(self) -> str:
         return render.figure_png(self.fig, self.alt, close=False, tight=False,
                                  kind="deckkit-live-plot")
+
+    def residuals(self, model, noise: float) -> render.Html:
+        """Why the loss stops where it does, drawn after the loop: top, each point's gap to the
+        model's line (what no line can predict); bottom, the loss per epoch meeting ``noise``,
+        the variance of the noise in the data (σ²), drawn as a floor.  Returns the chart (a
+        notebook shows it; a script reads it as a string)."""
+        import torch
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
+
+        if not self.losses:
+            raise ValueError("LivePlot.residuals: run the loop (update) first")
+        if not noise > 0:
+            raise ValueError(f"noise is a variance (σ²) and must be above 0, not {noise}")
+        with torch.no_grad():
+            pred = model(self.x).squeeze().numpy()
+        xs, ys = self.x.squeeze().numpy(), self.y.squeeze().numpy()
+        mse = float(((ys - pred) ** 2).mean())
+        palette.use_mpl_style()
+        fig = Figure(figsize=(4.2, 4.1))   # a line of text fits under it on the slide
+        top, bottom = fig.subplots(2, 1)
+        for ax in (top, bottom):
+            ax.tick_params(labelsize=15)
+        gaps, sigma = ys - pred, math.sqrt(noise)
+        within = float((abs(gaps) <= sigma).mean())
+        top.axhline(0, color=palette.colour("pytorch"), lw=2.5)  # the model's line, flattened
+        top.vlines(xs, 0, gaps, color=palette.colour("neutral"), lw=1.2)
+        top.scatter(xs, gaps, s=14, color=palette.colour("neutral"), zorder=3)
+        for level in (sigma, -sigma):
+            top.axhline(level, color=palette.MUTED, lw=1.5, ls="--")
+        top.text(xs[-1], -4.3 * sigma, f"dashed: ±σ = {sigma:.1f}", ha="right", va="bottom",
+                 fontsize=15, color=palette.MUTED,
+                 bbox={"facecolor": palette.WHITE, "edgecolor": "none", "pad": 1})
+        top.set_ylim(-4.4 * sigma, 3.3 * sigma)
+        top.set_yticks([round(-2 * sigma, 1), 0, round(2 * sigma, 1)])
+        top.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        top.set_xlabel("x", fontsize=15, labelpad=0)
+        top.set_ylabel("y − line", fontsize=15)
+        top.set_title(f"left over: mean square {mse:.3f}", fontsize=15)
+        epochs = range(1, len(self.losses) + 1)
+        bottom.semilogy(epochs, self.losses, color=palette.colour("healthy"), lw=2.5)
+        bottom.axhline(noise, color=palette.MUTED, lw=2, ls="--")
+        bottom.text(len(self.losses), noise * 1.6, f"σ² = {noise:.2f}", ha="right",
+                    va="bottom", fontsize=15, color=palette.MUTED)
+        bottom.set_xlabel("epoch", fontsize=15, labelpad=0)
+        bottom.set_ylabel("loss (log)", fontsize=15)
+        fig.tight_layout(pad=0.4)
+        alt = (f"Two charts. Top: each of the {len(xs)} points' gap to the model's line, "
+               f"scattered around zero, {within:.0%} of them within ±σ = {sigma:.1f}; the "
+               f"mean of the squared gaps is {mse:.3f}. Bottom: the loss per epoch on a log "
+               f"scale, from {self.losses[0]:.3g} down to {self.losses[-1]:.3g}, flattening "
+               f"on a dashed floor at the noise's variance, σ² = {noise:.2f}.")
+        # the live plot's class: RISE lays the cell out as the loop's, code left, chart right
+        return render.Html(render.figure_png(fig, alt, close=False, kind="deckkit-live-plot"))
 
 
 # ---------------------------------------------------------------- era 5: the TextClassifier

@@ -10,7 +10,7 @@ HIDDEN = ("skip", "notes")
 # the slide layouts a cell's metadata.deckkit.layout may ask for: "statement" (a slide meant to
 # be short: the contact sheet's space check leaves it alone) and "opener" (a section's first
 # slide, with its band: steps/opener.py)
-LAYOUTS = ("statement", "opener")
+LAYOUTS = ("statement", "opener", "title")
 
 
 def slide_type(cell) -> str:

@@ -25,13 +25,13 @@ class ContactSheet:
     broken: list[dict] = field(default_factory=list)   # maths errors, error output on a slide
     blocked: list[str] = field(default_factory=list)
     illegible: list[legibility.Problem] = field(default_factory=list)
-    # slides whose content ends above MIN_FILL of the height, not marked as statements: reported
-    # (a design review), not yet a failure
+    # slides whose content ends above MIN_FILL of the height, not marked as statements
     sparse: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.overflowing or self.broken or self.blocked or self.illegible)
+        return not (self.overflowing or self.broken or self.blocked or self.illegible
+                    or self.sparse)
 
 
 def _pillow():

@@ -157,7 +157,8 @@ MEASURE = r"""(arg) => {
                 px: parseFloat(getComputedStyle(c).fontSize)}));
   // code lines wider than their box: the browser wraps them, and wrapped code misleads
   const pen = document.createElement('canvas').getContext('2d');
-  const wrapped = [...slide.querySelectorAll('pre')].filter(shown).map(pre => {
+  // (in the export a <pre> holds the code; in RISE each line is CodeMirror's .cm-line)
+  const wrapped = [...slide.querySelectorAll('pre, .cm-line')].filter(shown).map(pre => {
     const cs = getComputedStyle(pre);
     pen.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
     const room = pre.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
