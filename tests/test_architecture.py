@@ -16,7 +16,7 @@ ALLOWED = {
     "execution": ("execution", "errors", "output.layout", "__init__"),
     "output": ("output", "model", "errors", "palette"),
     "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
-                 "demos", "figures", "live", "palette", "__init__"),
+                 "demos", "figures", "live", "live_socket", "palette", "__init__"),
     # the notebook side: deck cells import these; they must not pull in build code
     "demos": ("demos", "errors", "palette"),
     "agenda": ("agenda", "model.session", "errors"),
@@ -25,6 +25,9 @@ ALLOWED = {
     "palette": (),
     # the kernel extension RISE's kernels load: the standard library and itself only
     "live": ("live",),
+    # the server side of the same net (jupyter_server's websocket to a kernel): the kernel
+    # extension's reading of the recordings, nothing of the build
+    "live_socket": ("live",),
 }
 
 

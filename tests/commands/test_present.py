@@ -200,14 +200,14 @@ def _open_rise(browser, url, size=(1280, 720)):
     return page
 
 
-def _go_to(page, title: str):
+def _go_to(page, title: str, back: bool = False):
     from deckkit.commands.contact_live import CURRENT
 
     for _ in range(60):
         if title in page.evaluate(CURRENT)["title"]:
             return
         page.keyboard.press("Escape")
-        page.keyboard.press("Space")
+        page.keyboard.press("PageUp" if back else "Space")
         page.wait_for_timeout(150)
     raise AssertionError(f"no slide titled {title!r}")
 
@@ -235,6 +235,79 @@ def test_before_anything_runs_the_race_slide_shows_its_recorded_table_and_chart(
                                 ".map(p => p.textContent.trim())")
         assert all("*" not in p for p in prompts)
         page.screenshot(path=str(screenshot_dir / "rise_recorded_race.png"))
+        page.close()
+    finally:
+        presenter.stop()
+
+
+def test_a_dead_kernel_puts_the_recorded_output_back_within_a_second_and_no_dialog(
+        chromium_path, built_root, browser, screenshot_dir):
+    """The presenter runs a demo live, the kernel dies (killed here, as a crash would), the
+    next demo is run: its recorded output is on the slide within 1 s, marked "recorded",
+    the failure is named to the presenter (live.log, printed by `deckkit present`), the room
+    never sees JupyterLab's "Kernel Restarting" dialog, and once Jupyter has restarted the
+    kernel a self-contained demo runs live again."""
+    import time
+
+    import psutil
+
+    from deckkit.commands.contact_live import CELL_STATE
+
+    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
+    presenter = Presenter(Project(built_root), "F")
+    presenter.start()
+    try:
+        page = _open_rise(browser, presenter.url)
+        slide = "[data-deckkit-current]"
+
+        def run_here():
+            """Run the current slide's code cell as a presenter does: click it, Ctrl+Enter."""
+            page.evaluate("() => document.querySelectorAll('[data-deckkit-current] "
+                          ".deckkit-badge').forEach(b => b.setAttribute('data-deckkit-seen', ''))")
+            cell = page.locator(f"{slide} .jp-CodeCell:not(.reveal-skip)").first
+            target = cell.locator(".jp-Cell-outputWrapper")
+            (target if target.count() and target.first.is_visible() else cell).first.click(
+                position={"x": 5, "y": 5})
+            page.keyboard.press("Escape")
+            started = time.monotonic()
+            page.keyboard.press("Control+Enter")
+            page.wait_for_function(
+                "() => document.querySelectorAll('[data-deckkit-current] "
+                ".deckkit-badge:not([data-deckkit-seen])').length > 0", timeout=90000)
+            return time.monotonic() - started, page.evaluate(CELL_STATE, [0])
+
+        _go_to(page, "Vectorisation: measured, not claimed")
+        _, state = run_here()
+        assert state["live"]                       # the kernel ran it
+        presenter.live_log.new_lines()
+        kernels = [p for p in psutil.Process(presenter.proc.pid).children(recursive=True)
+                   if "ipykernel" in " ".join(p.cmdline())]
+        assert len(kernels) == 1
+        kernels[0].kill()
+        kernels[0].wait(10)
+        _go_to(page, "Where the time goes")
+        seconds, state = run_here()
+        assert seconds < 1.0, f"the recorded output took {seconds:.2f} s to come back"
+        assert not state["live"] and state["fresh"]
+        page.locator(f"{slide} table.deckkit-demo").wait_for(state="visible", timeout=2000)
+        badge = page.locator(f"{slide} .deckkit-badge-recorded").last
+        assert badge.inner_text().startswith("recorded ")
+        said = presenter.live_log.new_lines()
+        # named as it was when the demo ran: dead, or restarting once Jupyter has seen it
+        assert any(("the kernel died" in line or "the kernel is restarting" in line)
+                   and "the room sees its recorded output" in line for line in said), said
+        # Jupyter restarts the kernel (it notices within 3 s): no dialog covers the slide
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("is back" in line for line in said):
+            page.wait_for_timeout(250)
+            said += presenter.live_log.new_lines()
+        page.wait_for_timeout(1000)
+        assert page.locator(".jp-Dialog").count() == 0
+        page.screenshot(path=str(screenshot_dir / "rise_dead_kernel.png"))
+        # the restarted kernel runs a self-contained demo live again
+        _go_to(page, "Vectorisation: measured, not claimed", back=True)
+        _, state = run_here()
+        assert state["live"], said
         page.close()
     finally:
         presenter.stop()

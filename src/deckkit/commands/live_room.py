@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from ..execution.cache import CacheCorrupt, ExecutionCache, execution_key
-from ..live import LOG_NAME, badge_bundle
+from ..live import FOLDER_ENV, LOG_NAME, badge_bundle
 from ..model.project import DeckRecord, Project
 from ..output.export import TEMPLATE, stylesheet
 from ..output.layout import write_atomic
@@ -215,7 +215,7 @@ def _sign(nb) -> None:
 def server_env(project: Project) -> dict:
     """What the server deckkit starts needs in its environment for the presented folder."""
     folder = project.build.present_dir.resolve()
-    return {"JUPYTER_PATH": str(folder / "jupyter"),
+    return {"JUPYTER_PATH": str(folder / "jupyter"), FOLDER_ENV: str(folder),
             "JUPYTERLAB_SETTINGS_DIR": str(folder / "settings")}
 
 
@@ -243,6 +243,10 @@ class LiveLog:
         for line in chunk.splitlines():
             try:
                 entry = json.loads(line)
+                if entry.get("news"):   # not a failure: what the kernel is doing
+                    said.append(f"live: {entry.get('cell') or 'the kernel'}: "
+                                f"{entry.get('problem')}")
+                    continue
                 cell = entry.get("cell") or "a cell"
                 what = (" — the room sees its recorded output" if entry.get("restored")
                         else "")
