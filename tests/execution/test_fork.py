@@ -117,6 +117,35 @@ def test_a_forked_kernel_keeps_the_cell_timeout_and_the_stray_process_check(fork
     assert psutil.Process(fork.pid).children() == []  # both kernels ended and were reaped
 
 
+def test_a_forked_kernel_that_dies_reports_how_it_ended(fork, tmp_path):
+    """The fork is the kernel's parent and reaps it: it hands deckkit the real exit status,
+    so a killed kernel is named as killed, and a kernel that exits says its code."""
+    killed = forked_run(fork, [code("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")],
+                        tmp_path)
+    [finding] = killed.findings
+    assert finding.code == "kernel-died" and finding.cell == 1
+    assert "the kernel died (ended by SIGKILL, as the out-of-memory killer ends a process)" \
+        in finding.message
+    exited = forked_run(fork, [code("import os\nos._exit(3)")], tmp_path)
+    [finding] = exited.findings
+    assert "the kernel died (exit status 3)" in finding.message
+
+
+def test_an_ended_kernels_status_is_the_one_the_fork_wrote(tmp_path):
+    from deckkit.execution.fork import Forked
+
+    gone = psutil.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    status = tmp_path / str(gone.pid)
+    status.write_text("-15", encoding="ascii")
+    assert Forked(gone.pid, status).poll() == -15
+    Forked.STATUS_WAIT, wait = 0.05, Forked.STATUS_WAIT
+    try:   # nothing written (the fork ended first): not a clean exit
+        assert Forked(gone.pid, tmp_path / "none").wait() == 1
+    finally:
+        Forked.STATUS_WAIT = wait
+
+
 def parent_of_a_kernel_run_with(made: KernelFork, tmp_path) -> int:
     """Run a one-cell deck with a kernel that may come from ``made``; the kernel's parent pid
     (deckkit's when the kernel was launched the usual way, the fork's when it was forked)."""

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 FORKABLE = ("numpy", "torch", "scipy", "pandas", "sklearn")
 # pyplot hooks into the shell that imports it; what it draws with does not, and is most of its
@@ -92,6 +95,8 @@ class KernelFork:
         # has this: each kernel gets the environment deckkit gives it.
         self.env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"
         self.limits = dict(env or {})
+        # the fork, the kernels' parent, writes each one's exit status here when it reaps it
+        self.statuses = Path(tempfile.mkdtemp(prefix="deckkit-kernel-exits-"))
         self._lock = threading.Lock()
         self._ready = False
         self._broken: str | None = None
@@ -115,14 +120,16 @@ class KernelFork:
         return all(env.get(k) == v for k, v in self.limits.items())
 
     def fork(self, argv: list[str], env: dict, cwd: str) -> int:
-        """A new kernel process (its pid): ipykernel started with ``argv``."""
+        """A new kernel process (its pid): ipykernel started with ``argv``; its exit status
+        will be in ``status_file(pid)``."""
         with self._lock:
             if self._broken:
                 raise ForkError(self._broken)
             try:
                 if not self._ready:
                     self._wait_ready()
-                self._send({"argv": argv, "env": env, "cwd": str(cwd)})
+                self._send({"argv": argv, "env": env, "cwd": str(cwd),
+                            "statuses": str(self.statuses)})
                 reply = self._receive_within(REPLY_TIMEOUT)
             except (OSError, ValueError, ForkError) as exc:
                 self._broken = f"the kernel fork stopped ({exc})"
@@ -130,6 +137,9 @@ class KernelFork:
             if "pid" not in reply:
                 raise ForkError(reply.get("error", "no kernel forked"))
             return reply["pid"]
+
+    def status_file(self, pid: int) -> Path:
+        return self.statuses / str(pid)
 
     def _wait_ready(self) -> None:
         reply = self._receive_within(START_TIMEOUT)
@@ -171,18 +181,23 @@ class KernelFork:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+            shutil.rmtree(self.statuses, ignore_errors=True)
 
 
 class Forked:
     """A forked kernel as jupyter_client's provisioner sees a Popen: it is the fork's child,
-    not ours, so it is watched through psutil (the fork reaps it when it ends)."""
+    not ours, so it is watched through psutil; the fork reaps it when it ends and writes its
+    exit status to ``status`` (as Popen gives it: the code, or minus the signal that ended
+    it)."""
 
     stdin = stdout = stderr = None
+    STATUS_WAIT = 2.0   # seconds an ended kernel's status may take to be written
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, status: Path | None = None):
         import psutil
 
         self.pid = pid
+        self.status = status
         self.returncode: int | None = None
         try:
             self._process = psutil.Process(pid)
@@ -194,12 +209,30 @@ class Forked:
 
         if self.returncode is None:
             try:
-                if self._process is None or not self._process.is_running() or \
-                        self._process.status() == psutil.STATUS_ZOMBIE:
-                    self.returncode = 0
+                gone = self._process is None or not self._process.is_running() or \
+                    self._process.status() == psutil.STATUS_ZOMBIE
             except psutil.Error:
-                self.returncode = 0
+                gone = True
+            if gone:
+                self.returncode = self._exit_status()
         return self.returncode
+
+    def _exit_status(self) -> int:
+        """What the fork wrote when it reaped the kernel (it may be a moment behind); 1 when
+        nothing is written (the fork ended first): a kernel that ended unasked did not end
+        well."""
+        import time
+
+        if self.status is None:
+            return 1
+        deadline = time.monotonic() + self.STATUS_WAIT
+        while True:
+            try:
+                return int(self.status.read_text(encoding="ascii"))
+            except (OSError, ValueError):
+                if time.monotonic() >= deadline:
+                    return 1
+                time.sleep(0.02)
 
     def wait(self, timeout: float | None = None) -> int:
         import psutil
@@ -211,7 +244,8 @@ class Forked:
                 pass
             except psutil.TimeoutExpired:
                 raise subprocess.TimeoutExpired("kernel", timeout) from None
-        self.returncode = 0 if self.returncode is None else self.returncode
+        if self.returncode is None:
+            self.returncode = self._exit_status()
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
@@ -249,7 +283,7 @@ def provisioner(km, fork: KernelFork):
                 except ForkError:
                     pass
                 else:
-                    self.process = Forked(pid)
+                    self.process = Forked(pid, fork.status_file(pid))
                     self.pid = self.pgid = pid
                     self.cwd = cwd
                     return self.connection_info
@@ -264,7 +298,6 @@ def _serve() -> None:
     import importlib
     import signal
     import warnings
-    from pathlib import Path
 
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]  # as ipykernel_launcher does: a kernel's imports are not from here
@@ -294,27 +327,45 @@ def _serve() -> None:
     # children only start ipykernel, as torch's own DataLoader workers do after a fork
     warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
 
+    folders: dict[int, str] = {}   # each kernel's pid → where its exit status goes
+
     def reap(*_):
         while True:
             try:
-                pid, _status = os.waitpid(-1, os.WNOHANG)
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
+            folder = folders.pop(pid, None)
+            if folder:   # written whole, then renamed: a reader never sees half of it
+                try:
+                    part = os.path.join(folder, f".{pid}")
+                    with open(part, "w", encoding="ascii") as f:
+                        f.write(str(os.waitstatus_to_exitcode(status)))
+                    os.replace(part, os.path.join(folder, str(pid)))
+                except (OSError, ValueError):
+                    pass
 
     signal.signal(signal.SIGCHLD, reap)
     replies.write(json.dumps({"ready": True}) + "\n")
     while line := requests.readline():
         request = json.loads(line)
+        # a kernel that ends at once must find its pid known: SIGCHLD waits until it is
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
         try:
             pid = os.fork()
         except OSError as exc:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
             replies.write(json.dumps({"error": f"fork failed: {exc}"}) + "\n")
             continue
         if pid == 0:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
             replies.close()
             _kernel(request)
+        if request.get("statuses"):
+            folders[pid] = request["statuses"]
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
         replies.write(json.dumps({"pid": pid}) + "\n")
 
 

@@ -121,6 +121,7 @@ class Kernel:
         self.fork = fork
         self.nb, self.setup, self.timeout = nb, tuple(setup) if nb is not None else (), timeout
         self._setup_error: BaseException | None = None
+        self._process = None   # the kernel's Popen (or Forked), to say how it ended
         self.started_s: float | None = None  # how long the start and the imports took
         self._ready = threading.Event()
         self._jobs: queue.Queue = queue.Queue(maxsize=1)
@@ -223,6 +224,8 @@ class Kernel:
         await client.async_start_new_kernel(env=dict(os.environ, DECKKIT_BUILD="1", **self.env,
                                                      DECKKIT_KERNEL=self._sweeper.token))
         await client.async_start_new_kernel_client()
+        # kept: a kernel that dies is cleaned up (its provisioner dropped) before it is named
+        self._process = getattr(getattr(client.km, "provisioner", None), "process", None)
         if self.preload:
             try:
                 msg_id = client.kc.execute(PRELOAD.format(names=list(self.preload)),
@@ -275,9 +278,10 @@ class Kernel:
                                     f"{failure_place(exc.traceback, source)} — fix the code, or "
                                     "tag the cell raises-exception if the error is the point")
         except DeadKernelError as exc:
+            ended = exit_words(self._process)
             finding = _cell_finding(nb, display, self._current["index"], "kernel-died",
-                                    f"the kernel died ({_short(str(exc))}); the cell may use "
-                                    "too much memory or crash the interpreter")
+                                    f"the kernel died ({ended or _short(str(exc))}); the cell "
+                                    "may use too much memory or crash the interpreter")
         result = Execution(nb=nb, seconds=time.perf_counter() - started)
         if finding:
             result.findings.append(finding)
@@ -420,6 +424,27 @@ class ProcessSweeper:
                 continue
         stopped = stop_left([p for p, _ in names], settle, grace)
         return [name for p, name in names if p in stopped]
+
+
+def exit_words(process) -> str:
+    """How a kernel's process ended, in words ("ended by SIGKILL", "exit status 3"), from its
+    Popen-like ``process`` (a forked kernel's too: the fork reports it); "" when unknown."""
+    import signal
+
+    try:
+        code = process.poll() if process is not None else None
+    except Exception:  # noqa: BLE001 (a process that cannot say: say nothing)
+        return ""
+    if code is None:
+        return ""
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"ended by {name}" + (", as the out-of-memory killer ends a process"
+                                     if name == "SIGKILL" else "")
+    return f"exit status {code}"
 
 
 def failure_place(traceback: str, source: str) -> str:
