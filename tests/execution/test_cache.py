@@ -107,7 +107,9 @@ def test_editing_the_cli_or_an_exporter_re_executes_no_deck_but_a_demo_or_fork_e
     assert key_after("templates/deckkit/deckkit.css") == first
     forked = key_after("execution/fork.py")   # how a forked kernel starts: seeds, MPLBACKEND
     assert forked != first
-    assert key_after("demos/timing.py") not in (first, forked)
+    provisioned = key_after("execution/provisioner.py")   # which kernels are forked
+    assert provisioned not in (first, forked)
+    assert key_after("demos/timing.py") not in (first, forked, provisioned)
 
 
 def test_the_environment_key_is_what_a_kernel_sees_not_what_this_process_imported(

@@ -53,6 +53,30 @@ def test_each_forked_kernel_is_a_fresh_interpreter_with_the_shared_imports_done(
     assert outputs(first)[1] != outputs(second)[1]  # each deck draws its own random numbers
 
 
+def test_the_provisioner_is_registered_and_chosen_the_way_jupyter_client_supports(fork):
+    """An entry point (jupyter_client.kernel_provisioners) registers it, a kernelspec's
+    metadata chooses it, its configuration names the fork; a closed fork is no longer found."""
+    from importlib.metadata import entry_points
+
+    from jupyter_client import KernelManager
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from deckkit.execution.fork import running
+    from deckkit.execution.provisioner import NAME, ForkProvisioner, choose
+
+    [point] = [e for e in entry_points(group="jupyter_client.kernel_provisioners")
+               if e.name == NAME]
+    assert point.load() is ForkProvisioner
+    km = KernelManager(kernel_name="python3")
+    assert choose(km, fork)
+    made = KernelProvisionerFactory.instance().create_provisioner_instance(
+        "k1", km.kernel_spec, parent=km)
+    assert isinstance(made, ForkProvisioner) and running(made.fork_id) is fork
+    other = KernelFork(LIMITS)
+    other.close()
+    assert running(other.id) is None
+
+
 def test_only_a_kernel_this_fork_can_be_is_forked(fork):
     """Another Python (a kernelspec of another virtual environment), another kernel, or other
     thread limits: that kernel is started the usual way."""

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
 FORKABLE = ("numpy", "torch", "scipy", "pandas", "sklearn")
@@ -79,6 +80,9 @@ class ForkError(RuntimeError):
     pass
 
 
+_RUNNING: dict[str, KernelFork] = {}   # the open forks of this process, by id
+
+
 class KernelFork:
     """The forking process, started at once with ``env`` added to deckkit's environment (the
     thread limits the kernels share: a library reads them when it is first imported, so every
@@ -97,6 +101,9 @@ class KernelFork:
         self.limits = dict(env or {})
         # the fork, the kernels' parent, writes each one's exit status here when it reaps it
         self.statuses = Path(tempfile.mkdtemp(prefix="deckkit-kernel-exits-"))
+        # how a kernelspec names this fork to the provisioner (execution/provisioner.py)
+        self.id = uuid.uuid4().hex
+        _RUNNING[self.id] = self
         self._lock = threading.Lock()
         self._ready = False
         self._broken: str | None = None
@@ -169,6 +176,7 @@ class KernelFork:
 
     def close(self) -> None:
         """End the forking process (kernels still running end with it)."""
+        _RUNNING.pop(self.id, None)
         with self._lock:
             self._broken = self._broken or "closed"
             for stream in (self._process.stdin, self._process.stdout):
@@ -266,30 +274,10 @@ class Forked:
         self.send_signal(signal.SIGKILL)
 
 
-def provisioner(km, fork: KernelFork):
-    """A provisioner for ``km`` that forks its kernel from ``fork`` when it can (else it
-    launches it as jupyter_client's own does)."""
-    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-
-    class ForkProvisioner(LocalProvisioner):
-        async def launch_kernel(self, cmd, **kwargs):
-            import asyncio
-
-            env, cwd = kwargs.get("env"), kwargs.get("cwd") or os.getcwd()
-            if fork.matches(cmd, env):
-                try:
-                    pid = await asyncio.to_thread(fork.fork, cmd[3:], dict(env or os.environ),
-                                                  str(cwd))
-                except ForkError:
-                    pass
-                else:
-                    self.process = Forked(pid, fork.status_file(pid))
-                    self.pid = self.pgid = pid
-                    self.cwd = cwd
-                    return self.connection_info
-            return await super().launch_kernel(cmd, **kwargs)
-
-    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+def running(fork_id: str) -> KernelFork | None:
+    """The open KernelFork of this process with ``fork_id`` (what the provisioner's
+    configuration names), or None."""
+    return _RUNNING.get(fork_id)
 
 
 # --- the forking process -----------------------------------------------------------------

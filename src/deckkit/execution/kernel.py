@@ -214,12 +214,9 @@ class Kernel:
             client.km.transport = "ipc"
             client.km.ip = os.path.join(self._ipc_dir(), "kernel")
         if self.fork is not None:
-            import uuid
+            from .provisioner import choose
 
-            from .fork import provisioner
-
-            client.km.kernel_id = str(uuid.uuid4())
-            client.km.provisioner = provisioner(client.km, self.fork)
+            choose(client.km, self.fork)   # else the kernel starts the usual way
         # DECKKIT_KERNEL marks everything the kernel starts, whatever it is reparented to
         await client.async_start_new_kernel(env=dict(os.environ, DECKKIT_BUILD="1", **self.env,
                                                      DECKKIT_KERNEL=self._sweeper.token))
