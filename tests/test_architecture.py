@@ -12,8 +12,8 @@ PACKAGE = Path(deckkit.__file__).parent
 ALLOWED = {
     "model": ("model", "errors", "output.layout"),
     "checks": ("checks", "model", "errors", "palette"),
-    "steps": ("steps", "model", "errors", "output.layout", "palette"),
-    "execution": ("execution", "errors", "output.layout", "__init__"),
+    "steps": ("steps", "model", "errors", "output.layout", "palette", "jsonlines"),
+    "execution": ("execution", "errors", "output.layout", "__init__", "jsonlines"),
     "output": ("output", "model", "errors", "palette"),
     "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
                  "demos", "figures", "live", "live_socket", "palette", "__init__"),
@@ -23,6 +23,8 @@ ALLOWED = {
     "figures": ("figures", "demos", "model.facts", "errors", "palette"),
     # the visual system every surface reads: the standard library only
     "palette": (),
+    # one JSON object per line, to and from the helper processes: the standard library only
+    "jsonlines": (),
     # the kernel extension RISE's kernels load: the standard library and itself only
     "live": ("live",),
     # the server side of the same net (jupyter_server's websocket to a kernel): the kernel

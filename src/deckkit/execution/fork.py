@@ -20,7 +20,6 @@ it forks ends when it does (ipykernel's parent poller)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -29,6 +28,8 @@ import tempfile
 import threading
 import uuid
 from pathlib import Path
+
+from .. import jsonlines
 
 FORKABLE = ("numpy", "torch", "scipy", "pandas", "sklearn")
 # pyplot hooks into the shell that imports it; what it draws with does not, and is most of its
@@ -156,8 +157,7 @@ class KernelFork:
 
     def _send(self, message: dict) -> None:
         try:
-            self._process.stdin.write(json.dumps(message).encode() + b"\n")
-            self._process.stdin.flush()
+            jsonlines.send(self._process.stdin, message)
         except OSError as exc:
             self._broken = f"the kernel fork stopped ({exc})"
 
@@ -172,7 +172,7 @@ class KernelFork:
             timer.cancel()
         if not line:
             raise ForkError(f"it exited or gave no reply within {seconds:g} s")
-        return json.loads(line)
+        return jsonlines.parse(line)
 
     def close(self) -> None:
         """End the forking process (kernels still running end with it)."""
@@ -293,13 +293,13 @@ def _serve() -> None:
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # whatever an import prints must not reach the replies
     requests = sys.stdin.buffer
-    first = json.loads(requests.readline() or b"{}")
+    first = jsonlines.parse(requests.readline() or b"{}")
     try:
         import ipykernel.ipkernel  # noqa: F401 (the imports are the point)
         import ipykernel.kernelapp  # noqa: F401
         import ipykernel.zmqshell  # noqa: F401
     except Exception as exc:  # noqa: BLE001
-        replies.write(json.dumps({"error": f"ipykernel does not import: {exc}"}) + "\n")
+        jsonlines.send(replies, {"error": f"ipykernel does not import: {exc}"})
         return
     for name in forkable(first.get("preload", ())):
         try:
@@ -308,8 +308,8 @@ def _serve() -> None:
             pass
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_initialized():
-        replies.write(json.dumps({"error": "an import initialised CUDA, which a forked "
-                                  "kernel could then not use"}) + "\n")
+        jsonlines.send(replies, {"error": "an import initialised CUDA, which a forked "
+                                          "kernel could then not use"})
         return
     # Python 3.12 warns about forking a process with threads (torch keeps an idle one): the
     # children only start ipykernel, as torch's own DataLoader workers do after a fork
@@ -336,16 +336,15 @@ def _serve() -> None:
                     pass
 
     signal.signal(signal.SIGCHLD, reap)
-    replies.write(json.dumps({"ready": True}) + "\n")
-    while line := requests.readline():
-        request = json.loads(line)
+    jsonlines.send(replies, {"ready": True})
+    for request in jsonlines.each(requests):
         # a kernel that ends at once must find its pid known: SIGCHLD waits until it is
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
         try:
             pid = os.fork()
         except OSError as exc:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-            replies.write(json.dumps({"error": f"fork failed: {exc}"}) + "\n")
+            jsonlines.send(replies, {"error": f"fork failed: {exc}"})
             continue
         if pid == 0:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
@@ -354,7 +353,7 @@ def _serve() -> None:
         if request.get("statuses"):
             folders[pid] = request["statuses"]
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-        replies.write(json.dumps({"pid": pid}) + "\n")
+        jsonlines.send(replies, {"pid": pid})
 
 
 def _kernel(request: dict) -> None:

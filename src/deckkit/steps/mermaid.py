@@ -18,7 +18,6 @@ import functools
 import hashlib
 import html
 import io
-import json
 import logging
 import queue
 import re
@@ -28,7 +27,7 @@ import threading
 import time
 from pathlib import Path
 
-from .. import palette
+from .. import jsonlines, palette
 from ..errors import DeckError, Finding
 from ..output.layout import write_atomic
 
@@ -84,8 +83,7 @@ class _Worker:
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
                 self._start()
-            self.proc.stdin.write(json.dumps({"source": source, "config": CONFIG}) + "\n")
-            self.proc.stdin.flush()
+            jsonlines.send(self.proc.stdin, {"source": source, "config": CONFIG})
             line = self._wait(timeout)
             if line is None:
                 self.stop()
@@ -94,7 +92,11 @@ class _Worker:
             if not line:
                 self.stop()
                 raise DiagramError("the renderer stopped while drawing it")
-            reply = json.loads(line)
+            try:
+                reply = jsonlines.parse(line)
+            except ValueError as exc:
+                self.stop()
+                raise DiagramError(f"the renderer answered something else ({exc})") from None
             if "error" in reply:
                 raise DiagramError(reply["error"])
             return reply["svg"]
@@ -373,14 +375,12 @@ def _serve() -> None:
     """The worker: one JSON request per line in, one JSON reply per line out."""
     import mermaidx
 
-    for line in sys.stdin:
-        request = json.loads(line)
+    for request in jsonlines.each(sys.stdin):
         try:
             reply = {"svg": mermaidx.render(request["source"], config=request["config"]).svg()}
         except Exception as exc:  # mermaid's parse errors and the engine's own
             reply = {"error": f"{' '.join(str(exc).split())[:200]}; check its syntax"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+        jsonlines.send(sys.stdout, reply)
 
 
 if __name__ == "__main__":
