@@ -55,13 +55,20 @@
     if (leaving && navigator.sendBeacon) { navigator.sendBeacon(config.rehearsal, body); }
     else { fetch(config.rehearsal, { method: "POST", body: body, keepalive: true }); }
   }
-  window.addEventListener("load", function () {
+  // started once the page's scripts have run (Reveal is there), not at "load": that waits for
+  // every picture and font, which on a busy machine can be seconds after the slides show
+  function start() {
     if (!window.Reveal) { return; }
     Reveal.on("ready", tick);
     Reveal.on("slidechanged", tick);
     tick();
     setInterval(function () { flush(false); }, config.every || 5000);
-  });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
   document.addEventListener("visibilitychange", tick);
   window.addEventListener("pagehide", function () { flush(true); });
   window.deckkitRehearsalFlush = function () { flush(false); };
