@@ -42,6 +42,27 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def recorded_messages(cell: dict) -> list[tuple[str, dict]]:
+    """A recorded cell as the kernel messages that show it again: ("stream", {name, text})
+    and ("display_data", {data, metadata}), its "recorded" badge last; nothing for a cell
+    with no outputs.  The kernel (Net.restore) and the server (live_socket) both replay these."""
+    messages = []
+    for output in cell.get("outputs") or []:
+        kind = output.get("output_type")
+        if kind == "stream":
+            text = output.get("text", "")
+            messages.append(("stream", {"name": output.get("name", "stdout"),
+                                        "text": "".join(text) if isinstance(text, list)
+                                        else text}))
+        elif kind in ("display_data", "execute_result"):
+            messages.append(("display_data", {"data": dict(output.get("data", {})),
+                                              "metadata": output.get("metadata", {})}))
+    if cell.get("outputs"):
+        messages.append(("display_data", {
+            "data": badge_bundle(cell.get("badge", "recorded"), "recorded"), "metadata": {}}))
+    return messages
+
+
 def recordings_path(folder: Path, notebook: str) -> Path:
     return Path(folder) / f"{Path(notebook).stem}.live.json"
 
@@ -126,16 +147,13 @@ class Net:
     def restore(self, cell: dict) -> None:
         """The room sees the recorded output again, with its badge."""
         self._clear(wait=False)
-        for output in cell.get("outputs", []):
-            kind = output.get("output_type")
+        for kind, content in recorded_messages(cell):
             if kind == "stream":
-                text = output.get("text", "")
-                stream = getattr(sys, "stderr" if output.get("name") == "stderr" else "stdout")
-                stream.write("".join(text) if isinstance(text, list) else text)
+                stream = getattr(sys, "stderr" if content["name"] == "stderr" else "stdout")
+                stream.write(content["text"])
                 stream.flush()
-            elif kind in ("display_data", "execute_result"):
-                self._display(dict(output.get("data", {})), metadata=output.get("metadata", {}))
-        self._display(badge_bundle(cell.get("badge", "recorded"), "recorded"), metadata={})
+            else:
+                self._display(content["data"], metadata=content["metadata"])
 
     def _say(self, problem: str, restored: bool) -> None:
         cell = self.cells.get(self.current or "", {})

@@ -30,7 +30,7 @@ from jupyter_server.services.kernels.connection.base import (
 )
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
-from .live import FOLDER_ENV, LOG_NAME, badge_bundle, load_recordings, recordings_path, tell
+from .live import FOLDER_ENV, LOG_NAME, load_recordings, recorded_messages, recordings_path, tell
 
 V1 = "v1.kernel.websocket.jupyter.org"
 
@@ -176,26 +176,17 @@ class SafetyNetConnection(ZMQChannelsWebsocketConnection):
         """Reply to ``request`` as a kernel would, with its cell's recorded outputs."""
         header = request["header"]
         deck = self.recordings.deck
-        outputs = cell.get("outputs") or []
+        messages = recorded_messages(cell)
         self._send("iopub", "status", {"execution_state": "busy"}, header)
-        for output in outputs:
-            kind = output.get("output_type")
-            if kind == "stream":
-                text = output.get("text", "")
-                self._send("iopub", "stream", {"name": output.get("name", "stdout"),
-                           "text": "".join(text) if isinstance(text, list) else text}, header)
-            elif kind in ("display_data", "execute_result"):
-                self._send("iopub", "display_data", {"data": dict(output.get("data", {})),
-                           "metadata": output.get("metadata", {}), "transient": {}}, header)
-        if outputs:
-            self._send("iopub", "display_data", {
-                "data": badge_bundle(cell.get("badge", "recorded"), "recorded"),
-                "metadata": {}, "transient": {}}, header)
+        for kind, content in messages:
+            if kind == "display_data":
+                content = dict(content, transient={})
+            self._send("iopub", kind, content, header)
         self._send("iopub", "status", {"execution_state": "idle"}, header)
         self._send("shell", "execute_reply", {"status": "ok", "execution_count": None,
                                               "user_expressions": {}, "payload": []}, header)
         self._tell(deck, cell.get("label", ""), why + (
-            "" if outputs else " (it has no recorded output to show)"), bool(outputs))
+            "" if messages else " (it has no recorded output to show)"), bool(messages))
 
     def _send(self, channel: str, msg_type: str, content: dict, parent: dict) -> None:
         msg = self.session.msg(msg_type, content, parent=parent)
