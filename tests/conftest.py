@@ -62,7 +62,7 @@ def copy_of_repo(root: Path, diagrams: Path | None = None) -> Path:
         if (REPO / name).exists():
             shutil.copytree(REPO / name, root / name)
     if diagrams is not None:
-        shutil.copytree(diagrams, Project(root).build.mermaid_cache)
+        shutil.copytree(diagrams, Project(root).layout.mermaid_cache)
     return root
 
 
@@ -93,7 +93,7 @@ def repo_diagrams(tmp_path_factory) -> Path:
     with made_once(tmp_path_factory, "repo-diagrams") as (root, needed):
         if needed:
             check_project(Project(copy_of_repo(root)))
-    return Project(root).build.mermaid_cache
+    return Project(root).layout.mermaid_cache
 
 
 @pytest.fixture(scope="session")

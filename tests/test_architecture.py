@@ -10,10 +10,10 @@ PACKAGE = Path(deckkit.__file__).parent
 
 # area -> the deckkit modules (prefixes) it may import
 ALLOWED = {
-    "model": ("model", "errors", "output.layout"),
+    "model": ("model", "errors"),   # the layout and its atomic writer are the model's
     "checks": ("checks", "model", "errors", "palette"),
-    "steps": ("steps", "model", "errors", "output.layout", "palette", "jsonlines"),
-    "execution": ("execution", "errors", "output.layout", "__init__", "jsonlines"),
+    "steps": ("steps", "model", "errors", "palette", "jsonlines"),
+    "execution": ("execution", "errors", "model.layout", "__init__", "jsonlines"),
     "output": ("output", "model", "errors", "palette"),
     "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
                  "demos", "figures", "live", "live_socket", "palette", "__init__"),
@@ -72,4 +72,4 @@ def test_build_paths_are_spelled_only_by_the_layout():
     spelled = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
                if p.name != "layout.py" and ('/ "build"' in p.read_text()
                                              or "build_dir /" in p.read_text())]
-    assert spelled == ["model/project.py"]  # Project.build: the one place the layout is rooted
+    assert spelled == ["model/project.py"]  # Project.layout: the one place the layout is rooted

@@ -12,8 +12,8 @@ import pytest
 
 from deckkit.commands import present as present_module
 from deckkit.errors import DeckError
+from deckkit.model.layout import write_atomic
 from deckkit.output import browser
-from deckkit.output.layout import write_atomic
 
 
 def nothing_on_path(name):

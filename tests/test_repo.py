@@ -27,7 +27,7 @@ def test_every_deck_of_the_session_builds_with_every_cell_run(repo_build):
 def test_live_demos_fit_their_slide_budgets(repo_build):
     root, result = repo_build
     assert [str(f) for f in result.findings if f.code == "demo-over-budget"] == []
-    timings = load_timings(Project(root).build)
+    timings = load_timings(Project(root).layout)
     slides = {t["slide"] for deck in timings.values() for t in deck}
     # every live demo's duration is recorded for the run sheet and doctor (how long they may
     # take is a benchmark's business: benchmarks/build.py, benchmarks/demos.py)

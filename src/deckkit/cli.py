@@ -58,7 +58,7 @@ def cmd_build(args) -> int:
             print(f"deckkit: the HTML decks are built; PDF skipped: {exc}", file=sys.stderr)
             return 1
         try:
-            pdfs = export_pdfs(project.build, progress=_progress)
+            pdfs = export_pdfs(project.layout, progress=_progress)
         except DeckError as exc:
             print(f"deckkit: the HTML decks are built; PDF failed: {exc}", file=sys.stderr)
             return 1
@@ -112,11 +112,11 @@ def cmd_notes(args) -> int:
     from .output.runsheet import as_text, load_rehearsal, load_timings, run_sheet
 
     project = _project(args)
-    day, rehearsed = load_rehearsal(project.build)
-    print(as_text(run_sheet(project.resolve(), load_timings(project.build), rehearsed)))
+    day, rehearsed = load_rehearsal(project.layout)
+    print(as_text(run_sheet(project.resolve(), load_timings(project.layout), rehearsed)))
     if day:
         _progress(f"rehearsed: the rehearsal of {day} (build/notes/rehearsal-{day}.json)")
-    if not project.build.timings.exists():
+    if not project.layout.timings.exists():
         _progress("no build yet: demo timings appear after `deckkit build`")
     return 0
 
@@ -124,7 +124,7 @@ def cmd_notes(args) -> int:
 def _contact_live(project, section: str) -> int:
     from .commands.contact_live import live_contact_sheet
 
-    out = project.build.contact_dir / f"live-{section}"
+    out = project.layout.contact_dir / f"live-{section}"
     try:
         sheet = live_contact_sheet(project, section, out, progress=_progress)
     except DeckError as exc:
@@ -153,13 +153,13 @@ def cmd_contact(args) -> int:
     project = _project(args)
     if args.live:
         return _contact_live(project, args.deck)
-    deck = project.build.page(args.deck)
+    deck = project.layout.page(args.deck)
     if not deck.exists():
         print(f"deckkit: {deck.relative_to(project.root)} is not built; run `deckkit build` "
               "first", file=sys.stderr)
         return 1
     try:
-        result = contact_sheet(deck, project.build.contact_dir, progress=_progress)
+        result = contact_sheet(deck, project.layout.contact_dir, progress=_progress)
     except DeckError as exc:
         print(f"deckkit: contact sheet failed: {exc}", file=sys.stderr)
         return 1
@@ -216,7 +216,7 @@ def cmd_share(args) -> int:
         _progress(f"share: verified {line}")
     if status == 0:
         _progress("student package in build/share/ (no speaker notes, no solutions)")
-    elif project.build.share_dir.exists():
+    elif project.layout.share_dir.exists():
         _progress("the student package was not replaced: build/share/ holds the previous one")
     else:
         _progress("no student package was written")

@@ -55,7 +55,7 @@ def test_an_unwritable_output_names_the_path_and_the_fix(tmp_path, monkeypatch):
     import tempfile
 
     from deckkit.errors import DeckError
-    from deckkit.output.layout import write_atomic
+    from deckkit.model.layout import write_atomic
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

@@ -55,17 +55,17 @@ def test_a_damaged_page_or_asset_is_reported_and_the_suggested_build_repairs_it(
     write_project(tmp_path, good_decks())
     project = Project(tmp_path)
     assert build_project(project, timeout=60).ok
-    page = project.build.page("A_hero")
+    page = project.layout.page("A_hero")
     good_page = page.read_bytes()
     page.write_bytes(good_page[: len(good_page) // 3])          # truncated
-    (project.build.assets() / "reveal" / "reveal.js").unlink()   # deleted
+    (project.layout.assets() / "reveal" / "reveal.js").unlink()   # deleted
     checks = by_name(run_doctor(project, compile_check=False))
     assert not checks["decks built"].ok and "A_hero" in checks["decks built"].detail
     assert not checks["offline assets"].ok and "reveal/reveal.js" in checks["offline assets"].detail
     again = build_project(project, timeout=60)  # what the fix says to run
     assert again.ok and again.executed == []     # repaired from the cache, not re-executed
     assert page.read_bytes() == good_page
-    assert (project.build.assets() / "reveal" / "reveal.js").is_file()
+    assert (project.layout.assets() / "reveal" / "reveal.js").is_file()
     checks = by_name(run_doctor(project, compile_check=False))
     assert checks["decks built"].ok and checks["offline assets"].ok
 
@@ -96,7 +96,7 @@ def test_doctor_warns_about_a_section_whose_last_rehearsal_ran_over(tmp_path):
 
     project = Project(write_project(tmp_path, good_decks()))
     assert check_rehearsal(project) == []  # never rehearsed: nothing to say
-    notes = project.build.notes_dir
+    notes = project.layout.notes_dir
     notes.mkdir(parents=True)
     (notes / "rehearsal-2026-11-01.json").write_text(json.dumps(
         {"day": "2026-11-01", "slides": {"intro": 10, "answer": 10, "plan": 10}}))
@@ -106,5 +106,5 @@ def test_doctor_warns_about_a_section_whose_last_rehearsal_ran_over(tmp_path):
     assert check.name == "rehearsal of 2026-11-20" and not check.ok and check.warning
     assert check.detail == "over budget: A · Hero 3 min of 2 min"  # B: 60 s of 2 min is fine
     assert render([check]).startswith("⚠ rehearsal of 2026-11-20")
-    page = as_html(run_sheet(project.resolve(), {}, load_rehearsal(project.build)[1]), "T")
+    page = as_html(run_sheet(project.resolve(), {}, load_rehearsal(project.layout)[1]), "T")
     assert "rehearsed 2 min 30 s (+1 min 30 s)" in page and "rehearsed 3 min (+1 min)" in page

@@ -20,7 +20,7 @@ from helper import good_decks, write_project
 def served(tmp_path):
     root = write_project(tmp_path, good_decks())
     preview = Preview(Project(root), say=lambda m: None)
-    html = Project(root).build.html_dir()
+    html = Project(root).layout.html_dir()
     (html / "A_hero.slides.html").write_text("<html><body>slides</body></html>")
     (html / "assets").mkdir()
     (html / "assets" / "deck.css").write_text("a { color: red }")

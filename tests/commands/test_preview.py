@@ -126,10 +126,10 @@ def test_rehearsing_in_preview_records_seconds_per_slide_for_the_run_sheet(previ
     while time.time() < deadline and "more" not in p.state.rehearsed:
         time.sleep(0.1)
     page.close()
-    day, rehearsed = load_rehearsal(project.build)
+    day, rehearsed = load_rehearsal(project.layout)
     assert day == time.strftime("%Y-%m-%d")
     assert 1.3 <= rehearsed["intro"] <= 5 and 0.6 <= rehearsed["more"] <= 5, rehearsed
-    text = as_text(run_sheet(project.resolve(), load_timings(project.build), rehearsed))
+    text = as_text(run_sheet(project.resolve(), load_timings(project.layout), rehearsed))
     assert re.search(r"intro\s+1 min\s+rehearsed \d+ s \(−\d+ s\)", text), text
 
 
@@ -213,7 +213,7 @@ def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_
              lambda nb: setattr(nb.cells[1], "source", "import os, json\nprint(os.getpid(), 1)"))
         assert p.rebuild("saved A_hero.ipynb: ")
         assert started_by_build == ["A_hero"]  # the edit started no kernel of its own
-        page = (project.build.html_dir() / "A_hero.slides.html").read_text()
+        page = (project.layout.html_dir() / "A_hero.slides.html").read_text()
         assert f"{warm_pid} 1" in page  # the cell ran in the warm kernel
         assert p.warm is not None and p.warm.kernel is not warm  # a fresh one for the next
         assert os.getpid() != warm_pid

@@ -142,7 +142,7 @@ def test_a_folder_where_an_entry_belongs_is_rebuilt_and_a_file_for_the_cache_sto
     from helper import write_project
 
     root = write_project(tmp_path, good_decks())
-    cache = Project(root).build.exec_cache
+    cache = Project(root).layout.exec_cache
     (cache / "A_hero.json").mkdir(parents=True)
     assert main(["--root", str(root), "build"]) == 0
     assert (cache / "A_hero.json").is_file()

@@ -61,7 +61,7 @@ def test_errors_carry_where_cell_and_fix_as_fields(tmp_path):
 
 
 def test_build_paths_are_named_in_one_place(tmp_path):
-    layout = Project(tmp_path).build
+    layout = Project(tmp_path).layout
     assert layout.page("C_nn_basics") == tmp_path / "build/html/C_nn_basics.slides.html"
     assert layout.page("session", "student") == tmp_path / "build/share/html/session.slides.html"
     assert layout.run_sheet_html == tmp_path / "build/notes/run-sheet.html"

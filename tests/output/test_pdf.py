@@ -19,7 +19,7 @@ def pdfs(tmp_path_factory, chromium_path, tiny_build):
     if not (shutil.which("pdfinfo") and shutil.which("pdftoppm")):
         pytest.skip("poppler-utils (pdfinfo, pdftoppm) not installed")
     root = copy_of_tiny(tiny_build, tmp_path_factory.mktemp("pdf") / "tiny")
-    return root, export_pdfs(Project(root).build)
+    return root, export_pdfs(Project(root).layout)
 
 
 def pages(path) -> int:
@@ -89,7 +89,7 @@ def test_a_pdf_keeps_web_links_and_no_link_to_a_file_of_the_builders_machine(chr
                                             " and [the course](https://example.org/course/)"))
     root = write_project(tmp_path, decks)
     assert build_project(Project(root)).ok
-    out = print_pdf(Project(root).build.page("B_agenda"), tmp_path / "b.pdf")
+    out = print_pdf(Project(root).layout.page("B_agenda"), tmp_path / "b.pdf")
     raw = out.read_bytes()
     assert b"/URI (https://example.org/course/)" in raw
     assert b"file:" not in raw and str(tmp_path).encode() not in raw

@@ -18,12 +18,12 @@ import nbformat
 from ..errors import DeckError
 from ..model.committed import normalise
 from ..model.imports import cell_imports
+from ..model.layout import write_atomic
 from ..model.names import slugify
 from ..model.project import Project
 from ..model.schema import SESSION, one_line, toml_string, validate
 from ..model.session import Section, load_session
 from ..model.slides import SLIDE_TYPES, heading, slide_starts, slide_type
-from ..output.layout import write_atomic
 
 
 @dataclass

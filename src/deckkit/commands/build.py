@@ -29,9 +29,9 @@ from ..execution.cache import (
 )
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT
 from ..execution.parallel import Job, expected_seconds, run_jobs
+from ..model.layout import BuildLayout, write_atomic
 from ..model.project import DeckRecord, Project, Resolved
 from ..output import export
-from ..output.layout import BuildLayout, write_atomic
 from ..output.runsheet import as_html, load_rehearsal, load_timings, run_sheet
 from ..steps import FINISH, DeckContext, run_steps
 from ..steps.attach_notes import deck_seconds
@@ -91,7 +91,7 @@ def _build_pages(project, prepared, diagrams, result, timeout, workers, use_cach
     """Execute, finish and export every deck once the diagrams are drawn; returns the
     diagrams' findings (a broken diagram stops the build before any page is written)."""
     trace = lambda deck, stage: result.trace.append((deck, stage))  # noqa: E731
-    layout, session = layout or project.build, prepared.resolved.session
+    layout, session = layout or project.layout, prepared.resolved.session
     stamps = Stamps(layout.stamps(audience))
     assets_key = digest(code_fingerprint(EXPORT_SIDE), environment_fingerprint())
     if not stamps.fresh(layout.assets(audience), assets_key):
@@ -176,7 +176,7 @@ def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeo
     """Fill each deck's working notebook with its outputs, from the cache where possible, the
     rest run in parallel (execution/parallel.py).  Returns the execution key of every deck
     that has its outputs."""
-    cache = ExecutionCache(project.build.exec_cache)
+    cache = ExecutionCache(project.layout.exec_cache)
     done, jobs, keys = {}, [], {}
     for number, record in enumerate(records, 1):
         result.trace.append((record.name, "execute"))
@@ -197,7 +197,7 @@ def _execute(project: Project, records: list[DeckRecord], notebooks: dict, timeo
     for job, execution in run_jobs(jobs, timeout, workers, progress, total=len(records),
                                    max_output_mb=max_output_mb, before_alone=before_alone,
                                    kernels=kernels or (lambda job, env: None),
-                                   expected=expected_seconds(load_timings(project.build))):
+                                   expected=expected_seconds(load_timings(project.layout))):
         result.findings += execution.findings
         if execution.ok:
             cache.store(job.name, keys[job.name], execution.nb)

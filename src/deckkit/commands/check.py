@@ -55,7 +55,7 @@ def prepare(project: Project, trace: Trace | None = None, progress=None,
             trace(record.name, "check")
         out.findings += (check_record(record, session) + check_facts(record, events)
                          + check_generated(record, made))
-        ctx = DeckContext(record, session, diagram_cache=project.build.mermaid_cache,
+        ctx = DeckContext(record, session, diagram_cache=project.layout.mermaid_cache,
                           progress=progress)
         out.notebooks[record.name], found = run_steps(record.nb, ctx, steps, trace=trace)
         out.findings += found
@@ -96,7 +96,7 @@ class Diagrams:
                 if self._stopped.is_set():
                     return
                 ctx = DeckContext(record, prepared.resolved.session,
-                                  diagram_cache=project.build.mermaid_cache, progress=progress,
+                                  diagram_cache=project.layout.mermaid_cache, progress=progress,
                                   renderer=worker(number))
                 _, self._found[record.name] = run_steps(
                     prepared.notebooks[record.name], ctx, (render_diagrams,), copy_first=False,
@@ -179,7 +179,7 @@ def check_project(project: Project, execute: bool = False, timeout: int = DEFAUL
                   progress=None, workers: int | None = None,
                   max_output_mb: float = DEFAULT_MAX_OUTPUT_MB) -> list[Finding]:
     prepared = prepare(project, progress=progress, diagrams=not execute)
-    timings = load_timings(project.build)
+    timings = load_timings(project.layout)
     findings = prepared.findings + timing_warnings(prepared.resolved, timings)
     if execute:  # the diagrams are drawn while the code runs (before any timing deck)
         diagrams = Diagrams(project, prepared, progress=progress)

@@ -8,8 +8,8 @@ import nbformat
 from ..model.committed import normalise
 from ..model.facts import FILE
 from ..model.generated import generated_name, refresh, tables
+from ..model.layout import write_atomic
 from ..model.project import Project
-from ..output.layout import write_atomic
 
 
 def normalise_decks(project: Project) -> list[str]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DeckError
+from ..model.layout import atomic_path
 from ..model.project import Project
 from ..output import browser, legibility
-from ..output.layout import atomic_path
 from .present import Presenter
 
 VIEWPORTS = ((1280, 720), (1024, 768))
@@ -164,7 +164,7 @@ def _live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool
                         fix="pip install playwright (deckkit uses the system Chromium)") from None
     browser.find_chromium()
     name = "session" if section.lower() == "session" else project.session().section(section).stem
-    exported_page = project.build.page(name)
+    exported_page = project.layout.page(name)
     if not exported_page.exists():
         raise DeckError(f"{exported_page.relative_to(project.root)} is not built",
                         fix="run `deckkit build` first: the live sheet compares with it")

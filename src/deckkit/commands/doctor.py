@@ -50,7 +50,7 @@ def check_build(project: Project) -> list[Check]:
     from ..execution.cache import Stamps
     from ..output.export import asset_sources
 
-    layout = project.build
+    layout = project.layout
     stamps = Stamps(layout.stamps("presenter"))
     pages = [layout.page(s.stem) for s in project.session().sections] + [layout.page("session")]
     missing = [p.name.removesuffix(".slides.html") for p in pages if not p.exists()]
@@ -89,7 +89,7 @@ def check_demo_times(project: Project) -> list[Check]:
     from ..output.runsheet import load_timings
     from .check import timing_warnings
 
-    timings = load_timings(project.build)
+    timings = load_timings(project.layout)
     if not timings:
         return [Check("demo timings", False, "no measured timings yet", "deckkit build")]
     resolved = project.resolve()
@@ -125,11 +125,11 @@ def check_rehearsal(project: Project) -> list[Check]:
     """Sections whose last rehearsal (deckkit preview) ran over their budget."""
     from ..output.runsheet import duration, load_rehearsal, load_timings, run_sheet
 
-    day, rehearsed = load_rehearsal(project.build)
+    day, rehearsed = load_rehearsal(project.layout)
     if not day:
         return []  # no rehearsal yet: nothing to say
     over = []
-    for part in run_sheet(project.resolve(), load_timings(project.build), rehearsed):
+    for part in run_sheet(project.resolve(), load_timings(project.layout), rehearsed):
         spent = part.rehearsed_seconds()
         if spent is not None and spent > part.section.minutes * 60 + 0.5:
             over.append(f"{part.section.label} {duration(spent)} of {part.section.minutes:g} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..figures import figures, png_bytes
-from ..output.layout import write_atomic
+from ..model.layout import write_atomic
 
 
 def write_figures(folder: Path, decks_dir: Path | None = None) -> list[Path]:

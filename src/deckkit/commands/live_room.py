@@ -26,9 +26,9 @@ import nbformat
 
 from ..execution.cache import CacheCorrupt, ExecutionCache, execution_key
 from ..live import FOLDER_ENV, LOG_NAME, badge_bundle
+from ..model.layout import write_atomic
 from ..model.project import DeckRecord, Project
 from ..output.export import TEMPLATE, stylesheet
-from ..output.layout import write_atomic
 from ..steps.attach_notes import insert_notes
 from ..steps.materials import attach as attach_materials
 from ..steps.opener import attach as attach_opener
@@ -96,7 +96,7 @@ def recorded_deck(project: Project, record: DeckRecord) -> Recorded:
     """One section as RISE shows it: its speaker notes as notes cells, the last build's
     outputs (when the cache holds them for this exact code) and the safety net's table."""
     nb = copy.deepcopy(record.nb)
-    cache = ExecutionCache(project.build.exec_cache)
+    cache = ExecutionCache(project.layout.exec_cache)
     result = Recorded(nb)
     has_code = any(c.cell_type == "code" for c in nb.cells)
     loaded = None
@@ -150,7 +150,7 @@ def _draw_diagrams(project: Project, record: DeckRecord, nb) -> None:
     if not any(c.cell_type == "markdown" and "```mermaid" in c.source for c in nb.cells):
         return
     try:
-        render_mermaid(nb, record.display, project.build.mermaid_cache)
+        render_mermaid(nb, record.display, project.layout.mermaid_cache)
     except DeckError:
         pass  # no mermaidx here: RISE draws the fences itself
 
@@ -180,11 +180,11 @@ def live_kernelspec(name: str, folder: Path) -> dict | None:
 
 def write_room(project: Project, name: str, deck: Recorded, title: str) -> Path:
     """Write the presented folder for one notebook and return the notebook's path."""
-    folder = project.build.present_dir
+    folder = project.layout.present_dir
     folder.mkdir(parents=True, exist_ok=True)
     nb = deck.nb
     _sign(nb)
-    path = write_atomic(project.build.present(name), nbformat.writes(nb))
+    path = write_atomic(project.layout.present(name), nbformat.writes(nb))
     write_atomic(folder / "rise.css", rise_css())
     write_atomic(folder / f"{name}.live.json", json.dumps(
         {"deck": title, "cells": deck.cells, "setup": deck.setup}))
@@ -214,7 +214,7 @@ def _sign(nb) -> None:
 
 def server_env(project: Project) -> dict:
     """What the server deckkit starts needs in its environment for the presented folder."""
-    folder = project.build.present_dir.resolve()
+    folder = project.layout.present_dir.resolve()
     return {"JUPYTER_PATH": str(folder / "jupyter"), FOLDER_ENV: str(folder),
             "JUPYTERLAB_SETTINGS_DIR": str(folder / "settings")}
 

@@ -12,8 +12,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from ..errors import DeckError
 from ..model.committed import normalise
+from ..model.layout import write_atomic
 from ..model.schema import toml_string
-from ..output.layout import write_atomic
 
 
 @dataclass

@@ -59,7 +59,7 @@ def kernel_check(project: Project, notebook: Path) -> Check:
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
 
-    folder = project.build.present_dir
+    folder = project.layout.present_dir
     nb = nbformat.read(str(notebook), as_version=4)
     name = nb.metadata.get("kernelspec", {}).get("name", "python3")
     kernels = folder / "jupyter" / "kernels"

@@ -193,7 +193,7 @@ class Presenter:
         self.project = project
         if port:
             ensure_port_free(port)
-        self.claim = claim_room(project.build.present_dir)  # before the room is written
+        self.claim = claim_room(project.layout.present_dir)  # before the room is written
         try:
             self.notebook, self.missing = prepare_room(project, section)
         except BaseException:
@@ -203,14 +203,14 @@ class Presenter:
         self.token = secrets.token_urlsafe(24)
         rel = self.notebook.resolve().relative_to(project.root.resolve()).as_posix()
         self.url = f"http://127.0.0.1:{self.port}/rise/{rel}?token={self.token}"
-        self.log = project.build.present_log
+        self.log = project.layout.present_log
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.proc = None
 
     def start(self) -> str:
         env = dict(os.environ, JUPYTER_TOKEN=self.token, **server_env(self.project),
                    DECKKIT_NOTEBOOK=self.notebook.name)
-        self.live_log = LiveLog(self.project.build.present_dir)
+        self.live_log = LiveLog(self.project.layout.present_dir)
         self.live_log.reset()
         with private_log(self.log) as log:
             self.proc = subprocess.Popen(server_command(self.project, self.port), env=env,

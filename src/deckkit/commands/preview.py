@@ -27,10 +27,10 @@ from ..errors import DeckError, internal_error
 from ..execution.fork import KernelFork
 from ..execution.kernel import Kernel, imported_modules, needs_kernel
 from ..execution.parallel import start_fork
+from ..model.layout import write_atomic
 from ..model.project import Project
 from ..model.slides import slide_key
 from ..output.export import TEMPLATE
-from ..output.layout import write_atomic
 from .build import build_project
 from .present import _signals_as_interrupts
 
@@ -273,9 +273,9 @@ class Preview:
                 raise DeckError(f"section {letter} has no deck yet", fix="build another section")
             session_page = record.name
         self.page = f"{session_page}.slides.html"
-        self.state = State(rehearsal_path=project.build.rehearsal(time.strftime("%Y-%m-%d")))
+        self.state = State(rehearsal_path=project.layout.rehearsal(time.strftime("%Y-%m-%d")))
         self.stop_event = threading.Event()
-        html_dir = project.build.html_dir()
+        html_dir = project.layout.html_dir()
         html_dir.mkdir(parents=True, exist_ok=True)
         handler = partial(_Handler, directory=str(html_dir), state=self.state)
         try:

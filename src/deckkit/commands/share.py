@@ -20,11 +20,11 @@ import nbformat
 from ..errors import Finding
 from ..model.committed import strip_outputs
 from ..model.deck import read_deck
+from ..model.layout import BuildLayout, atomic_path, write_atomic
 from ..model.names import slugify
 from ..model.notes import without_takeaways
 from ..model.project import Project, Resolved
 from ..model.solutions import answers, withheld_cells
-from ..output.layout import BuildLayout, atomic_path, write_atomic
 from ..output.script_audit import audit_pages
 from ..steps.students import drop_tagged
 from .build import BuildResult, build_project
@@ -42,7 +42,7 @@ def build_share(project: Project, pdf: bool = True, progress=lambda msg: None,
                 run_notebooks: bool = False) -> ShareResult:
     """``run_notebooks``: before the package is swapped in, unpack its zip alone, install it as
     the student README says in a fresh virtual environment and run every notebook (minutes)."""
-    final = project.build
+    final = project.layout
     staging = final.share_staging()
     shutil.rmtree(staging.share_dir, ignore_errors=True)
     if final.share_dir.is_dir():  # start from the old package: unchanged pages are not rewritten

@@ -36,8 +36,8 @@ from ..errors import Finding
 from ..execution.cache import ExecutionCache, execution_key
 from ..model.imports import PACKAGE, cell_imports, package_imports, python_imports
 from ..model.launch import github_folder, launch_links, links_markdown
+from ..model.layout import BuildLayout, write_atomic
 from ..model.project import Project, Resolved
-from ..output.layout import BuildLayout, write_atomic
 from ..steps.students import drop_solutions
 
 # What a student needs besides what the code imports: Jupyter to open the notebooks in
@@ -152,7 +152,7 @@ def add_student_kit(project: Project, layout: BuildLayout, resolved: Resolved) -
     kit = Kit()
     folder = layout.share_notebooks
     shutil.rmtree(folder, ignore_errors=True)  # a deck since removed leaves no notebook behind
-    cache = ExecutionCache(project.build.exec_cache)
+    cache = ExecutionCache(project.layout.exec_cache)
     ours, others, inputs = set(), set(), {}
     url = resolved.session.notebooks_url
     for record in resolved.records:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import DeckError
-from ..output.layout import write_atomic
+from ..model.layout import write_atomic
 
 RELEVANT_TAGS = ("skip-execution", "raises-exception")
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import nbformat
 
 from ..errors import DeckError, Finding
-from ..output.layout import BuildLayout
 from .deck import Deck, deck_paths, read_deck
 from .files import read_text
+from .layout import BuildLayout
 from .notes import SectionNotes, parse_notes
 from .session import Section, Session, load_session
 
@@ -82,12 +82,13 @@ class Project:
         return self.root / "exercises"
 
     @property
-    def build(self) -> BuildLayout:
+    def layout(self) -> BuildLayout:
+        """Where every output of this project goes (build/)."""
         return BuildLayout(self.root / "build")
 
     @property
     def build_dir(self) -> Path:
-        return self.build.root
+        return self.layout.root
 
     def session(self) -> Session:
         return load_session(self.decks_dir)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DeckError
+from ..model.layout import atomic_path
 from . import browser, legibility
-from .layout import atomic_path
 
 # A slide whose content ends above this share of its height leaves the lower part empty: it is
 # redesigned (a picture drawn at the size the slide allows, a list drawn as the comparison it

@@ -75,7 +75,7 @@ def stylesheet() -> str:
 
 def write_assets(html_dir: Path) -> Path:
     """Copy every asset into ``html_dir/assets``, swapping the whole folder in at the end."""
-    from .layout import unwritable
+    from ..model.layout import unwritable
 
     try:
         html_dir.mkdir(parents=True, exist_ok=True)

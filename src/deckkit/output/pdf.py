@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DeckError
+from ..model.layout import BuildLayout, atomic_path
 from . import browser
-from .layout import BuildLayout, atomic_path
 
 PAGE = {"width": "1280px", "height": "720px"}
 

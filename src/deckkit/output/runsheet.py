@@ -7,10 +7,10 @@ import html
 import json
 from dataclasses import dataclass, field
 
+from ..model.layout import BuildLayout
 from ..model.notes import SectionNotes
 from ..model.project import Resolved
 from ..model.session import Section
-from .layout import BuildLayout
 
 
 @dataclass

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .. import jsonlines, palette
 from ..errors import DeckError, Finding
-from ..output.layout import write_atomic
+from ..model.layout import write_atomic
 
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.DOTALL | re.MULTILINE)
 # Labels at 20 px and tight spacing: a diagram shown at slide width keeps its labels ≥ 18 px;

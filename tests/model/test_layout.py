@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from deckkit.output.layout import atomic_path, write_atomic
+from deckkit.model.layout import atomic_path, write_atomic
 
 
 def test_text_and_bytes_are_written_whole_and_readable_by_all(tmp_path):
@@ -29,7 +29,7 @@ def test_a_full_disk_is_a_message_with_the_fix_and_leaves_no_half_file(tmp_path,
     from pathlib import Path
 
     from deckkit.errors import DeckError
-    from deckkit.output.layout import write_atomic
+    from deckkit.model.layout import write_atomic
 
     def full(self, data, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")   # as a write reports it
