@@ -101,11 +101,12 @@ def repo_build(tmp_path_factory, repo_diagrams):
     """The repository's own decks and notes, built (every code cell run) once for the run, and
     copied for each worker (tests here write build/present and build/contact into it).  The
     result is the one build's: its findings, outputs and the decks it executed."""
-    from deckkit.commands.build import BuildResult, build_project
+    from deckkit.commands.build import BuildOptions, BuildResult, build_project
 
     with made_once(tmp_path_factory, "repo-built") as (template, needed):
         if needed:
-            result = build_project(Project(copy_of_repo(template, repo_diagrams)), timeout=180)
+            result = build_project(Project(copy_of_repo(template, repo_diagrams)),
+                                   BuildOptions(timeout=180))
             assert result.ok, [str(f) for f in result.findings]
             (template / "result.pickle").write_bytes(pickle.dumps(
                 (result.findings, [p.relative_to(template) for p in result.outputs],
@@ -121,13 +122,13 @@ def repo_build(tmp_path_factory, repo_diagrams):
 def tiny_build(tmp_path_factory) -> Path:
     """helper.good_decks() written and built once for the run: copy it (``copy_of_tiny``)
     rather than build it again."""
-    from deckkit.commands.build import build_project
+    from deckkit.commands.build import BuildOptions, build_project
     from helper import good_decks, write_project
 
     with made_once(tmp_path_factory, "tiny-built") as (root, needed):
         if needed:
             write_project(root, good_decks())
-            first = build_project(Project(root), timeout=60)
+            first = build_project(Project(root), BuildOptions(timeout=60))
             assert first.ok and sorted(first.executed) == ["A_hero", "B_agenda"], first.findings
     return root
 

@@ -15,7 +15,11 @@ ALLOWED = {
     "steps": ("steps", "model", "errors", "palette", "jsonlines"),
     "execution": ("execution", "errors", "model.layout", "__init__", "jsonlines"),
     "output": ("output", "model", "errors", "palette"),
-    "commands": ("commands", "model", "checks", "steps", "execution", "output", "errors",
+    # the build's stages in order (static phase, beside, execute, after-run checks, pages)
+    "pipeline": ("pipeline", "model", "checks", "steps", "execution", "output", "errors",
+                 "demos.transfer"),   # the devices the recorded GPU figures name
+    "commands": ("commands", "pipeline", "model", "checks", "steps", "execution", "output",
+                 "errors",
                  "demos", "figures", "live", "live_socket", "palette", "__init__"),
     # the notebook side: deck cells import these; they must not pull in build code
     "demos": ("demos", "errors", "palette"),

@@ -128,3 +128,24 @@ def test_clean_writes_a_linked_deck_where_it_lives_and_keeps_the_link(tmp_path):
     assert main(["--root", str(root), "clean"]) == 0
     assert deck.is_symlink() and deck.resolve() == target
     assert json.loads(target.read_text())["cells"][1]["outputs"] == []
+
+
+def test_build_and_check_share_their_running_options_and_refuse_a_bad_value(tmp_path, capsys):
+    write_project(tmp_path, good_decks())
+    for command in ("build", "check"):
+        for flag, value, said in (("--timeout", "0", "0 is not above zero"),
+                                  ("--workers", "two", "'two' is not a number"),
+                                  ("--max-output-mb", "-1", "-1 is not above zero")):
+            with pytest.raises(SystemExit) as stop:
+                main(["--root", str(tmp_path), command, flag, value])
+            assert stop.value.code == 2
+            err = capsys.readouterr().err
+            assert f"argument {flag}: {said}" in err and "Traceback" not in err
+        assert "--max-output-mb" in _help(command, capsys)
+    assert not (tmp_path / "build").exists()  # nothing ran
+
+
+def _help(command: str, capsys) -> str:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    return capsys.readouterr().out

@@ -98,13 +98,14 @@ def test_text_is_written_with_lf_where_the_system_writes_crlf(monkeypatch, tmp_p
 
 @pytest.mark.slow
 def test_a_build_runs_its_decks_where_kernels_cannot_be_forked(monkeypatch, tmp_path):
-    from deckkit.commands.build import build_project
+    from deckkit.commands.build import BuildOptions, build_project
     from deckkit.execution import fork, parallel
     from deckkit.model.project import Project
     from helper import good_decks, write_project
 
     monkeypatch.setattr(fork, "can_fork", lambda: False)
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
-    result = build_project(Project(write_project(tmp_path, good_decks())), use_cache=False)
+    result = build_project(Project(write_project(tmp_path, good_decks())),
+                           BuildOptions(use_cache=False))
     assert result.ok, result.findings
     assert "42" in (tmp_path / "build/html/A_hero.slides.html").read_text()

@@ -38,13 +38,46 @@ def _project(args):
     return Project(Path(args.root).resolve()) if args.root else find_project()
 
 
+def _positive(kind):
+    """An argparse type: a number above zero, or a message that says so."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} is not above zero")
+        return value
+    return parse
+
+
+def _running_options() -> argparse.ArgumentParser:
+    """The options build and check share: how the decks' code runs."""
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--timeout", type=_positive(int), default=DEFAULT_TIMEOUT,
+                        help="seconds a cell may run (default %(default)s)")
+    shared.add_argument("--workers", type=_positive(int),
+                        help="decks executed at once (default: one per core)")
+    shared.add_argument("--max-output-mb", type=_positive(float), default=DEFAULT_MAX_OUTPUT_MB,
+                        help="output kept per cell, in MB (default %(default)s); the rest is "
+                             "dropped")
+    return shared
+
+
+def _build_options(args, **more):
+    """The BuildOptions of the options build and check share (see _running_options)."""
+    from .pipeline import BuildOptions
+
+    return BuildOptions(timeout=args.timeout, workers=args.workers,
+                        max_output_mb=args.max_output_mb, **more)
+
+
 def cmd_build(args) -> int:
     from .commands.build import build_project
 
     project = _project(args)
-    result = build_project(project, timeout=args.timeout, workers=args.workers,
-                           use_cache=not args.no_cache, progress=_progress,
-                           max_output_mb=args.max_output_mb, theme=args.theme)
+    result = build_project(project, _build_options(args, use_cache=not args.no_cache,
+                                                   theme=args.theme), progress=_progress)
     status = _report(result.findings)
     for out in result.outputs:
         print(out)
@@ -74,9 +107,8 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     from .commands.check import check_project
 
-    findings = check_project(_project(args), execute=args.execute, timeout=args.timeout,
-                             progress=_progress, workers=args.workers,
-                             max_output_mb=args.max_output_mb)
+    findings = check_project(_project(args), execute=args.execute,
+                             options=_build_options(args), progress=_progress)
     status = _report(findings)
     if status == 0:
         _progress("all decks pass" + (" (every code cell ran)" if args.execute else ""))
@@ -307,12 +339,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", help="project folder holding decks/ (default: found from the cwd)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", help="execute every deck and export offline reveal.js slides")
-    b.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
-    b.add_argument("--workers", type=int, help="decks executed at once (default: one per core)")
+    running = _running_options()
+    b = sub.add_parser("build", parents=[running],
+                       help="execute every deck and export offline reveal.js slides")
     b.add_argument("--no-cache", action="store_true", help="re-execute every deck")
-    b.add_argument("--max-output-mb", type=float, default=DEFAULT_MAX_OUTPUT_MB,
-                   help="output kept per cell, in MB (default %(default)s); the rest is dropped")
     b.add_argument("--pdf", action="store_true",
                    help="also print build/pdf/: one PDF per deck, the session and a handout")
     b.add_argument("--theme", choices=THEME_NAMES, default="default",
@@ -320,12 +350,9 @@ def parser() -> argparse.ArgumentParser:
                         "accents: a bright room, a low-vision reader)")
     b.set_defaults(func=cmd_build)
 
-    c = sub.add_parser("check", help="lint every deck (and run its code with --execute)")
+    c = sub.add_parser("check", parents=[running],
+                       help="lint every deck (and run its code with --execute)")
     c.add_argument("--execute", action="store_true", help="also run every code cell")
-    c.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
-    c.add_argument("--workers", type=int, help="decks executed at once (default: one per core)")
-    c.add_argument("--max-output-mb", type=float, default=DEFAULT_MAX_OUTPUT_MB,
-                   help="output kept per cell, in MB (default %(default)s)")
     c.set_defaults(func=cmd_check)
 
     n = sub.add_parser("notes", help="print the run sheet: clock, budgets, questions, demo times")

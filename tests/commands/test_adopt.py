@@ -97,12 +97,12 @@ def test_the_adopted_examples_build(tiny_build, tmp_path):
     """Into the small built test project: session.toml is every deck's input, so adopting
     re-executes all of a project's decks, and the repository's take minutes."""
     pytest.importorskip("ipywidgets", reason="RISE's README example uses ipywidgets")
-    from deckkit.commands.build import build_project
+    from deckkit.commands.build import BuildOptions, build_project
 
     project = _with_examples(copy_of_tiny(tiny_build, tmp_path / "tiny"), tmp_path)
     adopt(project, tmp_path / "README.ipynb", "R")
     adopt(project, tmp_path / "showflow.ipynb", "S")
-    result = build_project(project, timeout=120)
+    result = build_project(project, BuildOptions(timeout=120))
     assert result.ok, [str(f) for f in result.findings]
     assert sorted(result.executed) == ["A_hero", "B_agenda", "R_turn_your_notebooks_into",
                                        "S_the_first_page_does_not_need_a"]

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from deckkit.cli import main
-from deckkit.commands.build import build_project
+from deckkit.commands.build import BuildOptions, build_project
 from deckkit.commands.check import check_project
 from deckkit.model.project import Project
 from helper import NOTES, code, good_decks, md, write_project
@@ -86,7 +86,7 @@ def test_a_cell_whose_output_loads_from_the_web_is_reported_and_its_page_not_wri
     decks["A_hero.ipynb"].cells.append(code(
         "from IPython.display import HTML\nHTML('<img src=\"https://example.org/x.png\">')"))
     write_project(tmp_path, decks)
-    result = build_project(Project(tmp_path), timeout=60)
+    result = build_project(Project(tmp_path), BuildOptions(timeout=60))
     assert [f.code for f in result.findings] == ["external-resource"]
     assert result.findings[0].cell == 2
     assert not (tmp_path / "build/html/A_hero.slides.html").exists()
@@ -171,7 +171,7 @@ def test_whatever_check_accepts_builds(tmp_path, mutation):
     if errors:
         assert all(f.deck.startswith(("decks/A_hero", "speaker_notes/A_hero")) for f in errors)
         return
-    result = build_project(Project(root), timeout=60)
+    result = build_project(Project(root), BuildOptions(timeout=60))
     assert result.ok, [str(f) for f in result.findings]
     assert json.loads((root / "build/notes/timings.json").read_text())
 
@@ -186,12 +186,12 @@ def test_a_session_toml_that_is_not_toml_names_the_line(tmp_path, capsys):
 @pytest.mark.slow
 def test_damaged_stamps_and_timings_are_rebuilt_not_trusted(tmp_path, capsys):
     write_project(tmp_path, good_decks())
-    assert build_project(Project(tmp_path), timeout=60).ok
+    assert build_project(Project(tmp_path), BuildOptions(timeout=60)).ok
     (tmp_path / "build/cache/stamps-presenter.json").write_text("[1, 2")
     (tmp_path / "build/notes/timings.json").write_text("{")
     status, err = run(tmp_path, "notes", capsys=capsys)
     assert status == 0
-    again = build_project(Project(tmp_path), timeout=60)
+    again = build_project(Project(tmp_path), BuildOptions(timeout=60))
     assert again.ok and again.executed == []
     assert json.loads((tmp_path / "build/notes/timings.json").read_text())["A_hero"]
     assert json.loads((tmp_path / "build/cache/stamps-presenter.json").read_text())

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from deckkit.commands.build import build_project
+from deckkit.commands.build import BuildOptions, build_project
 from deckkit.model.project import Project
 from helper import NOTES, code, good_decks, md, write_project
 
@@ -32,7 +32,7 @@ def built(tmp_path_factory):
     write_project(root, decks, notes=notes)
     before = tree_digest(root)
     progress = []
-    result = build_project(Project(root), timeout=60, progress=progress.append)
+    result = build_project(Project(root), BuildOptions(timeout=60), progress=progress.append)
     return root, result, before, progress
 
 
@@ -81,7 +81,7 @@ def test_a_raising_cell_stops_that_deck_and_the_session_deck(tmp_path):
     decks = good_decks()
     decks["A_hero.ipynb"].cells.append(code("raise ValueError('broken demo')"))
     write_project(tmp_path, decks)
-    result = build_project(Project(tmp_path), timeout=30)
+    result = build_project(Project(tmp_path), BuildOptions(timeout=30))
     assert not result.ok
     assert str(result.findings[0]).startswith(
         "decks/A_hero.ipynb cell 2 (\"raise ValueError('broken demo')\"): raised ValueError")
@@ -125,7 +125,7 @@ def test_the_run_sheet_is_built_from_memory_without_reading_sources_again(tmp_pa
     real = project_module.parse_notes
     monkeypatch.setattr(project_module, "parse_notes",
                         lambda text, path: reads.append(path.name) or real(text, path))
-    assert build_project(Project(tmp_path), timeout=60).ok
+    assert build_project(Project(tmp_path), BuildOptions(timeout=60)).ok
     assert sorted(reads) == ["A_hero.md", "B_agenda.md"]  # once each, for every stage
     assert "SECRET" not in (tmp_path / "build/notes/run-sheet.html").read_text()
     assert "Why?" in (tmp_path / "build/notes/run-sheet.html").read_text()

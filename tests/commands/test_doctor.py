@@ -3,7 +3,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from deckkit.cli import main  # noqa: E402
-from deckkit.commands.build import build_project  # noqa: E402
+from deckkit.commands.build import BuildOptions, build_project  # noqa: E402
 from deckkit.commands.doctor import render, run_doctor  # noqa: E402
 from deckkit.model.project import Project  # noqa: E402
 from helper import good_decks, write_project  # noqa: E402
@@ -35,7 +35,7 @@ def test_an_unbuilt_project_fails_with_the_fix(tmp_path, capsys):
 @pytest.mark.slow
 def test_after_a_build_decks_assets_and_timings_pass(tmp_path):
     write_project(tmp_path, good_decks())
-    assert build_project(Project(tmp_path), timeout=60).ok
+    assert build_project(Project(tmp_path), BuildOptions(timeout=60)).ok
     checks = by_name(run_doctor(Project(tmp_path), compile_check=False))
     for name in ("decks built", "offline assets", "demo timings"):
         assert checks[name].ok, checks[name]
@@ -54,7 +54,7 @@ def test_missing_chromium_is_a_failure_with_the_install_command(tmp_path, monkey
 def test_a_damaged_page_or_asset_is_reported_and_the_suggested_build_repairs_it(tmp_path):
     write_project(tmp_path, good_decks())
     project = Project(tmp_path)
-    assert build_project(project, timeout=60).ok
+    assert build_project(project, BuildOptions(timeout=60)).ok
     page = project.layout.page("A_hero")
     good_page = page.read_bytes()
     page.write_bytes(good_page[: len(good_page) // 3])          # truncated
@@ -62,7 +62,7 @@ def test_a_damaged_page_or_asset_is_reported_and_the_suggested_build_repairs_it(
     checks = by_name(run_doctor(project, compile_check=False))
     assert not checks["decks built"].ok and "A_hero" in checks["decks built"].detail
     assert not checks["offline assets"].ok and "reveal/reveal.js" in checks["offline assets"].detail
-    again = build_project(project, timeout=60)  # what the fix says to run
+    again = build_project(project, BuildOptions(timeout=60))  # what the fix says to run
     assert again.ok and again.executed == []     # repaired from the cache, not re-executed
     assert page.read_bytes() == good_page
     assert (project.layout.assets() / "reveal" / "reveal.js").is_file()

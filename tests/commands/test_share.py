@@ -110,7 +110,7 @@ def test_the_share_step_finds_a_leak_and_refuses_to_publish(tmp_path, monkeypatc
     decks["B_agenda.ipynb"].cells.append(code("print('SECRET-SOLUTION-LINE')", tags=["solution"]))
     root = write_project(tmp_path, decks)
     monkeypatch.setattr(share_module, "drop_tagged", lambda nb, *a: nb)  # a broken filter
-    monkeypatch.setattr("deckkit.commands.build.FINISH", {"student": ()})  # solutions kept
+    monkeypatch.setattr("deckkit.pipeline.pages.FINISH", {"student": ()})  # solutions kept
     result = build_share(Project(root), pdf=False)
     assert "share-leak" in [f.code for f in result.findings]
     assert not (root / "build/share").exists()
@@ -251,7 +251,7 @@ def test_an_exercise_answer_on_a_slide_of_its_own_without_its_tag_is_named_and_n
     assert "exercises/translate_classifier.ipynb" in findings[0].message
     assert "untagged-solution" in [f.code for f in build_share(Project(root), pdf=False).findings]
     # and where the check were bypassed, the package's own search still finds the answer
-    monkeypatch.setattr("deckkit.commands.check.untagged_answers", lambda *a: [])
+    monkeypatch.setattr("deckkit.pipeline.static.untagged_answers", lambda *a: [])
     result = build_share(Project(root), pdf=False)
     leaks = [f for f in result.findings if f.code == "share-leak"]
     assert leaks and "self.embed = nn.Embedding(10000, 64)" in leaks[0].message

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from conftest import copy_of_tiny
-from deckkit.commands.build import build_project
+from deckkit.commands.build import BuildOptions, build_project
 from deckkit.model.project import Project
 from helper import NOTES, good_decks
 
@@ -29,14 +29,14 @@ def edit(project, name, change):
 def test_no_change_rebuild_executes_nothing_and_rewrites_nothing(project):
     page = project.build_dir / "html" / "session.slides.html"
     before = page.stat().st_mtime_ns
-    again = build_project(project, timeout=60)
+    again = build_project(project, BuildOptions(timeout=60))
     assert again.ok and again.executed == [] and sorted(again.reused) == ["A_hero", "B_agenda"]
     assert page.stat().st_mtime_ns == before
 
 
 def test_a_code_edit_re_executes_exactly_that_deck(project):
     edit(project, "A_hero.ipynb", lambda nb: setattr(nb.cells[1], "source", "x = 6 * 9\nx"))
-    again = build_project(project, timeout=60)
+    again = build_project(project, BuildOptions(timeout=60))
     assert again.executed == ["A_hero"] and again.reused == ["B_agenda"]
     assert "54" in (project.build_dir / "html" / "A_hero.slides.html").read_text()
 
@@ -45,7 +45,7 @@ def test_markdown_and_notes_edits_re_export_without_executing(project):
     edit(project, "B_agenda.ipynb", lambda nb: setattr(nb.cells[1], "source", "three"))
     notes = project.notes_dir / "A_hero.md"
     notes.write_text(NOTES["A_hero.md"].replace("SECRET-NOTE-A", "A NEW NOTE"))
-    again = build_project(project, timeout=60)
+    again = build_project(project, BuildOptions(timeout=60))
     assert again.executed == []
     assert "three" in (project.build_dir / "html" / "B_agenda.slides.html").read_text()
     assert "A NEW NOTE" in (project.build_dir / "html" / "session.slides.html").read_text()
@@ -54,7 +54,8 @@ def test_markdown_and_notes_edits_re_export_without_executing(project):
 def test_an_input_file_change_re_executes_decks_that_read_it(project):
     toml = project.decks_dir / "session.toml"
     toml.write_text(toml.read_text().replace('title = "Hero"', 'title = "Hero"\n# edited'))
-    assert sorted(build_project(project, timeout=60).executed) == ["A_hero", "B_agenda"]
+    again = build_project(project, BuildOptions(timeout=60))
+    assert sorted(again.executed) == ["A_hero", "B_agenda"]
 
 
 @pytest.mark.parametrize("damage", [
@@ -66,7 +67,7 @@ def test_a_damaged_cache_entry_is_detected_and_rebuilt_never_served(project, dam
     original = entry.read_text()
     entry.write_text(damage(original))
     messages = []
-    again = build_project(project, timeout=60, progress=messages.append)
+    again = build_project(project, BuildOptions(timeout=60), progress=messages.append)
     assert again.executed == ["A_hero"]
     assert any("A_hero: cache entry is damaged" in m for m in messages)
     page = (project.build_dir / "html" / "A_hero.slides.html").read_text()

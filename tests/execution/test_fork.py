@@ -249,14 +249,14 @@ def test_shared_decks_share_one_fork_that_is_gone_when_the_run_ends(tmp_path, fo
     look = code("import os, csv\nprint(os.getppid())")
     jobs = [parallel.Job(f"{x}_t", f"decks/{x}_t.ipynb", make_nb(x, [md("# T", "slide"), look]),
                          tmp_path) for x in "CD"]
-    runs = parallel.run_jobs(jobs, 30, workers=2)
+    runs = parallel.run_jobs(jobs, parallel.RunOptions(30, workers=2))
     assert all(e.ok for _, e in runs), [e.findings for _, e in runs]
     [fork] = made
     assert {e.nb.cells[1].outputs[0]["text"] for _, e in runs} == {f"{fork.pid}\n"}
     assert fork.modules == ()  # os and csv are not what a fork imports (FORKABLE)
     assert not _running(fork.pid)
     # one deck (preview's code edit, a warm kernel at hand): no fork is started for it
-    parallel.run_jobs(jobs[:1], 30, workers=2)
+    parallel.run_jobs(jobs[:1], parallel.RunOptions(30, workers=2))
     assert len(made) == 1
 
 
@@ -274,7 +274,7 @@ def test_timing_decks_share_a_fork_of_their_own_that_outlives_their_set_up(tmp_p
     jobs += [parallel.Job(f"{x}_t", f"decks/{x}_t.ipynb",
                           make_nb(x, [md("# T", "slide"), code("import time\ntime.sleep(1)")]),
                           tmp_path) for x in "CD"]
-    runs = parallel.run_jobs(jobs, 30, workers=2)
+    runs = parallel.run_jobs(jobs, parallel.RunOptions(30, workers=2))
     assert all(e.ok for _, e in runs), [e.findings for _, e in runs]
     shared, alone = forks_made
     assert shared.limits_given == parallel.SINGLE_THREAD and alone.limits_given == {}

@@ -173,7 +173,10 @@ def test_a_timing_deck_runs_after_the_others_with_its_set_up_done_ahead(tmp_path
     order = []
     orig, parallel.Kernel = parallel.Kernel, recording
     try:
-        runs = parallel.run_jobs(jobs, 30, workers=2, before_alone=lambda: order.append("quiet"))
+        with parallel.Runs(jobs, parallel.RunOptions(30, workers=2)) as turns:
+            done = turns.shared()
+            order.append("quiet")  # what the build waits for between the turns (its diagrams)
+            runs = turns.in_order(done + turns.alone())
     finally:
         parallel.Kernel = orig
     assert [job.name for job, _ in runs] == ["F_t", "C_t"]  # in the order given

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from deckkit.commands.build import build_project
+from deckkit.commands.build import BuildOptions, build_project
 from deckkit.model.project import Project
 from deckkit.output import browser
 from deckkit.output.contact import contact_sheet
@@ -44,7 +44,7 @@ def fixture_build(tmp_path_factory, chromium_path):
     notes = dict(NOTES, **{"B_agenda.md": "# B\n\n" + "".join(
         f"## {k} · {b} s\nx\n" for k, b in zip(keys, budgets))})
     write_project(root, decks, notes=notes)
-    assert build_project(Project(root), timeout=60).ok
+    assert build_project(Project(root), BuildOptions(timeout=60)).ok
     return root
 
 

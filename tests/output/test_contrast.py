@@ -3,7 +3,7 @@
 
 import pytest
 
-from deckkit.commands.build import build_project
+from deckkit.commands.build import BuildOptions, build_project
 from deckkit.model.project import Project
 from deckkit.output.contact import contact_sheet
 
@@ -23,7 +23,7 @@ def contrast_build(repo_build, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("contrast") / "repo"
     shutil.copytree(repo_build, root, ignore=shutil.ignore_patterns("html", "share"))
-    result = build_project(Project(root), theme="high-contrast")
+    result = build_project(Project(root), BuildOptions(theme="high-contrast"))
     assert result.ok, [str(f) for f in result.findings]
     return root
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from deckkit.commands.build import build_project
+from deckkit.commands.build import BuildOptions, build_project
 from deckkit.model.project import Project
 from helper import code, good_decks, md, write_project
 
@@ -42,7 +42,7 @@ def pages(tmp_path_factory):
              "B_agenda.md": "# B\n\n## plan · 30 s\nx\n## more · 30 s\ny\n## diagram · 30 s\n"
                             "Ask: what flows? → tensors\n## printed · 30 s\nz\n"}
     write_project(root, decks, notes=notes)
-    result = build_project(Project(root), timeout=60)
+    result = build_project(Project(root), BuildOptions(timeout=60))
     assert result.ok, result.findings
     return {p.name: masked(p.read_text(encoding="utf-8"))
             for p in (root / "build" / "html").glob("*.slides.html")}

@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from deckkit.model.project import Project
-from deckkit.steps import FINISH, PREPARE, DeckContext, run_steps
+from deckkit.steps import BESIDE_EXECUTION, FINISH, PREPARE, DeckContext, run_steps
 from deckkit.steps.attach_notes import attach_notes, deck_seconds
 from deckkit.steps.merge import label_section, merge_session
 from deckkit.steps.mermaid import render_diagrams
@@ -72,12 +72,12 @@ def test_run_steps_copies_once_and_leaves_the_record_alone(resolved, tmp_path):
     ctx = ctx_for(resolved, "B", cache=tmp_path)
     before = copy.deepcopy(ctx.record.nb)
     seen = []
-    nb, findings = run_steps(ctx.record.nb, ctx, PREPARE + FINISH["presenter"],
+    nb, findings = run_steps(ctx.record.nb, ctx, PREPARE + BESIDE_EXECUTION + FINISH["presenter"],
                              trace=lambda deck, step: seen.append((deck, step)))
     assert findings == []
     assert ctx.record.nb == before and nb is not ctx.record.nb
-    assert seen == [("B_agenda", "render_diagrams"), ("B_agenda", "add_materials"),
-                    ("B_agenda", "add_opener"), ("B_agenda", "attach_notes"),
+    assert seen == [("B_agenda", "add_materials"), ("B_agenda", "add_opener"),
+                    ("B_agenda", "render_diagrams"), ("B_agenda", "attach_notes"),
                     ("B_agenda", "label_section")]
 
 

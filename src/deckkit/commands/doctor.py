@@ -87,7 +87,7 @@ def check_demo_times(project: Project) -> list[Check]:
     """Every live cell (hidden set-up cells excluded) within the dead-air rule, measured in the
     last build on this machine, and every slide's code within its budget."""
     from ..output.runsheet import load_timings
-    from .check import timing_warnings
+    from ..pipeline.static import timing_warnings
 
     timings = load_timings(project.layout)
     if not timings:

@@ -31,6 +31,7 @@ from ..model.layout import write_atomic
 from ..model.project import Project
 from ..model.slides import slide_key
 from ..output.export import TEMPLATE
+from ..pipeline import BuildOptions
 from .build import build_project
 from .present import _signals_as_interrupts
 
@@ -300,9 +301,9 @@ class Preview:
         start = time.perf_counter()
         asked: list = []
         try:
-            result = self._build(self.project, progress=lambda m: None,
-                                 session_page=self.whole_session,
-                                 kernels=lambda job, env: self._warm_kernel(job, env, asked))
+            options = BuildOptions(session_page=self.whole_session,
+                                   kernels=lambda job, env: self._warm_kernel(job, env, asked))
+            result = self._build(self.project, options, progress=lambda m: None)
             problems = [str(f) for f in result.findings if f.severity == "error"]
             warnings = [str(f) for f in result.findings if f.severity != "error"]
             if result.resolved is not None:

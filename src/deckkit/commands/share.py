@@ -26,6 +26,7 @@ from ..model.notes import without_takeaways
 from ..model.project import Project, Resolved
 from ..model.solutions import answers, withheld_cells
 from ..output.script_audit import audit_pages
+from ..pipeline import BuildOptions
 from ..steps.students import drop_tagged
 from .build import BuildResult, build_project
 from .student_kit import add_student_kit, readme_section, verify_run
@@ -60,7 +61,8 @@ def build_share(project: Project, pdf: bool = True, progress=lambda msg: None,
 
 def _build(project: Project, layout: BuildLayout, pdf: bool, progress,
            run_notebooks: bool = False) -> ShareResult:
-    built = build_project(project, audience="student", progress=progress, layout=layout)
+    built = build_project(project, BuildOptions(audience="student", layout=layout),
+                          progress=progress)
     result = ShareResult(**vars(built))
     if not result.ok:
         return result

@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .fork import KernelFork, can_fork, declared_preloads, forkable
 from .kernel import (
@@ -109,62 +109,115 @@ class _Ahead:
                 kernel.close()
 
 
-def run_jobs(jobs: list[Job], timeout: int = DEFAULT_TIMEOUT, workers: int | None = None,
-             progress=lambda msg: None, total: int | None = None,
-             max_output_mb: float = DEFAULT_MAX_OUTPUT_MB,
-             before_alone: Callable[[], None] = lambda: None,
-             kernels: Callable[[Job, dict], Kernel | None] = lambda job, env: None,
-             expected: dict[str, float] | None = None,
-             ) -> list[tuple[Job, Execution]]:
-    """(job, Execution) for every job, in the order given.  ``before_alone`` is called once
-    the shared decks are done and before the exclusive ones run (the build waits there for
-    its diagrams: nothing else may run beside a timing deck).  ``kernels(job, env)`` may hand
-    over a kernel already warm for that job and environment (`deckkit preview` keeps one for
-    the deck being edited); None starts one as usual.  ``expected``: seconds each deck's cells
-    took last time (expected_seconds): the shared decks start longest first, so that the
-    longest is not the one left running alone at the end."""
-    workers = max(1, workers or os.cpu_count() or 1)
-    total = total or len(jobs)
-    expected = expected or {}
-    shared = sorted((j for j in jobs if not j.exclusive), key=lambda j: -expected.get(j.name, 0))
-    alone = [j for j in jobs if j.exclusive]
-    env = SINGLE_THREAD if workers > 1 and len(shared) > 1 else {}
-    # the kernels are forked from a process that imports what they share: one for the shared
-    # decks (thread limits), one for the timing decks (every thread); their turns end sooner
-    # too (a forked kernel exits without unloading torch)
-    fork = start_fork([job.nb for job in shared], env)
-    fork_alone = start_fork([job.nb for job in alone], {})
-    # the timing decks' kernels start first: ready, imports done, by the time their turn comes
-    ahead_alone = _Ahead(alone, {}, len(alone), lambda job: kernels(job, {}), timeout,
-                         fork_alone)
-    ahead_shared = _Ahead(shared, env, workers, lambda job: kernels(job, env), timeout, fork)
+@dataclass(frozen=True)
+class RunOptions:
+    """How decks are executed: the seconds a cell may take, how many decks run at once (default:
+    one per core), the output a cell may print, and ``kernels(job, env)``, which may hand over a
+    kernel already warm for that job and environment (`deckkit preview` keeps one for the deck
+    being edited; None starts one as usual)."""
 
-    def run(job: Job, kernel: Kernel | None, env: dict):
-        note = " (alone, all threads)" if job.exclusive and len(jobs) > 1 else ""
-        progress(f"[{job.number or jobs.index(job) + 1}/{total}] {job.name}: executing{note}")
-        return job, execute_notebook(job.nb, job.display, job.cwd, timeout, env=env,
-                                     max_output_mb=max_output_mb, kernel=kernel)
+    timeout: int = DEFAULT_TIMEOUT
+    workers: int | None = None
+    max_output_mb: float = DEFAULT_MAX_OUTPUT_MB
+    kernels: Callable[[Job, dict], Kernel | None] = field(default=lambda job, env: None,
+                                                         compare=False)
 
-    try:
-        ahead_alone.start_all()
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            runs = list(pool.map(lambda i: run(shared[i], ahead_shared.take(i), env),
-                                 range(len(shared))))
-        if fork is not None:
-            fork.close()  # every shared deck has run (a fork's kernels end with it)
-        before_alone()
-        for kernel in ahead_alone.started.values():
+
+class Runs:
+    """The decks' executions in their two turns: ``shared()``, the decks that may run beside one
+    another (one per worker, each kernel held to one thread), then ``alone()``, the timing decks
+    (``Job.exclusive``) one by one with every thread.  Between the two the caller waits for
+    whatever must not run beside a timing deck (the build's diagrams): this layer calls nothing
+    back.  The timing decks' kernels start, set-up cells and all, before the shared turn, so
+    each is ready when its turn comes.  ``expected``: seconds each deck's cells took last time
+    (expected_seconds): the shared decks start longest first, so that the longest is not the
+    one left running alone at the end.  A context manager: leaving it stops every kernel and
+    fork it started and has not handed over."""
+
+    def __init__(self, jobs: list[Job], options: RunOptions = RunOptions(),
+                 progress: Callable[[str], None] = lambda msg: None, total: int | None = None,
+                 expected: dict[str, float] | None = None):
+        self.jobs, self.options, self.progress = jobs, options, progress
+        self.workers = max(1, options.workers or os.cpu_count() or 1)
+        self.total = total or len(jobs)
+        expected = expected or {}
+        self._shared = sorted((j for j in jobs if not j.exclusive),
+                              key=lambda j: -expected.get(j.name, 0))
+        self._alone = [j for j in jobs if j.exclusive]
+        self.env = SINGLE_THREAD if self.workers > 1 and len(self._shared) > 1 else {}
+        self._forks: list[KernelFork | None] = []
+        self._ahead: list[_Ahead] = []
+
+    def __enter__(self) -> Runs:
+        try:
+            # kernels forked from a process that imports what they share: one for the shared
+            # decks (thread limits), one for the timing decks (every thread); their turns end
+            # sooner too (a forked kernel exits without unloading torch)
+            self._fork = start_fork([job.nb for job in self._shared], self.env)
+            fork_alone = start_fork([job.nb for job in self._alone], {})
+            self._forks = [self._fork, fork_alone]
+            kernels, timeout = self.options.kernels, self.options.timeout
+            self._ahead_alone = _Ahead(self._alone, {}, len(self._alone),
+                                       lambda job: kernels(job, {}), timeout, fork_alone)
+            self._ahead_shared = _Ahead(self._shared, self.env, self.workers,
+                                        lambda job: kernels(job, self.env), timeout, self._fork)
+            self._ahead = [self._ahead_shared, self._ahead_alone]
+            self._ahead_alone.start_all()  # ready, imports done, by the time their turn comes
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _run(self, job: Job, kernel: Kernel | None, env: dict) -> tuple[Job, Execution]:
+        note = " (alone, all threads)" if job.exclusive and len(self.jobs) > 1 else ""
+        self.progress(f"[{job.number or self.jobs.index(job) + 1}/{self.total}] {job.name}: "
+                      f"executing{note}")
+        return job, execute_notebook(job.nb, job.display, job.cwd, self.options.timeout,
+                                     env=env, max_output_mb=self.options.max_output_mb,
+                                     kernel=kernel)
+
+    def shared(self) -> list[tuple[Job, Execution]]:
+        """Run the decks that may share the machine, ``workers`` at a time."""
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            runs = list(pool.map(
+                lambda i: self._run(self._shared[i], self._ahead_shared.take(i), self.env),
+                range(len(self._shared))))
+        if self._fork is not None:
+            self._fork.close()  # every shared deck has run (a fork's kernels end with it)
+        return runs
+
+    def alone(self) -> list[tuple[Job, Execution]]:
+        """Run the timing decks one by one, nothing else running (call after ``shared``)."""
+        for kernel in self._ahead_alone.started.values():
             if kernel is not None:
                 kernel.ready()  # no import may still run beside the first timing cell
-        runs += [run(job, ahead_alone.take(i), {}) for i, job in enumerate(alone)]
-    finally:
-        ahead_shared.close()
-        ahead_alone.close()
-        for each in (fork, fork_alone):
-            if each is not None:
-                each.close()
-    order = {id(j): i for i, j in enumerate(jobs)}
-    return sorted(runs, key=lambda r: order[id(r[0])])
+        return [self._run(job, self._ahead_alone.take(i), {})
+                for i, job in enumerate(self._alone)]
+
+    def in_order(self, runs: list[tuple[Job, Execution]]) -> list[tuple[Job, Execution]]:
+        """``runs`` in the order the jobs were given."""
+        order = {id(j): i for i, j in enumerate(self.jobs)}
+        return sorted(runs, key=lambda r: order[id(r[0])])
+
+    def close(self) -> None:
+        for ahead in self._ahead:
+            ahead.close()
+        for fork in self._forks:
+            if fork is not None:
+                fork.close()
+        self._ahead, self._forks = [], []
+
+
+def run_jobs(jobs: list[Job], options: RunOptions = RunOptions(),
+             progress: Callable[[str], None] = lambda msg: None, total: int | None = None,
+             expected: dict[str, float] | None = None) -> list[tuple[Job, Execution]]:
+    """(job, Execution) for every job, in the order given: both of Runs' turns, one after the
+    other, with nothing to wait for between them."""
+    with Runs(jobs, options, progress, total, expected) as runs:
+        return runs.in_order(runs.shared() + runs.alone())
 
 
 def expected_seconds(timings: dict) -> dict[str, float]:

@@ -9,7 +9,9 @@ A step may change ``nb`` in place: ``run_steps`` makes the one copy of a deck's 
 record's notebook (as read from decks/) is never touched.
 
 A deck goes through PREPARE before its code runs (what `deckkit check` can validate without a
-kernel) and through FINISH[audience] after it, just before export.
+kernel), through BESIDE_EXECUTION while it runs (steps that read and write markdown only, which
+no code cell reads: the build runs them in threads beside the kernels, `deckkit check` right
+after PREPARE) and through FINISH[audience] after it, just before export.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ class DeckContext:
 
 Step = Callable[[object, DeckContext], tuple[object, list[Finding]]]
 
-PREPARE: tuple[Step, ...] = (render_diagrams, add_materials, add_opener)
+PREPARE: tuple[Step, ...] = (add_materials, add_opener)
+BESIDE_EXECUTION: tuple[Step, ...] = (render_diagrams,)
 FINISH: dict[str, tuple[Step, ...]] = {
     "presenter": (attach_notes, label_section),
     "student": (drop_solutions, add_takeaways, add_launch_links, label_section),
@@ -68,4 +71,4 @@ def run_steps(nb, ctx: DeckContext, steps: tuple[Step, ...], copy_first: bool = 
     return nb, findings
 
 
-__all__ = ["DeckContext", "FINISH", "PREPARE", "Step", "run_steps"]
+__all__ = ["BESIDE_EXECUTION", "DeckContext", "FINISH", "PREPARE", "Step", "run_steps"]
