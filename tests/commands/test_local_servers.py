@@ -25,7 +25,7 @@ def served(tmp_path):
     (html / "assets").mkdir()
     (html / "assets" / "deck.css").write_text("a { color: red }")
     (html / "out").symlink_to(tmp_path / "decks")  # a link out of the served folder
-    preview.state.keys = frozenset({"intro", "answer"})
+    preview.rehearsal.keys = frozenset({"intro", "answer"})
     preview.start()
     yield preview
     preview.stop()
@@ -52,7 +52,7 @@ def report(preview, body, origin="own", secret=None, length=None):
     headers = {"Content-Length": str(len(body.encode()) if length is None else length)}
     if origin:
         headers["Origin"] = f"http://127.0.0.1:{port}" if origin == "own" else origin
-    path = f"/__deckkit/rehearsal?secret={secret or preview.state.secret}"
+    path = f"/__deckkit/rehearsal?secret={secret or preview.rehearsal.secret}"
     return ask(preview, "POST", path, body=body if length is None else None, headers=headers)
 
 
@@ -71,11 +71,11 @@ def test_only_a_same_origin_report_with_the_runs_secret_is_written(served):
     assert report(served, body, origin=None)[0] == 403
     assert report(served, body, origin="https://evil.example")[0] == 403
     assert report(served, body, secret="guessed")[0] == 403
-    assert ask(served, "POST", f"/__deckkit/rehearsal?secret={served.state.secret}",
+    assert ask(served, "POST", f"/__deckkit/rehearsal?secret={served.rehearsal.secret}",
                host="evil.example", body=body)[0] == 403
-    assert not served.state.rehearsal_path.exists()
+    assert not served.rehearsal.path.exists()
     assert report(served, json.dumps({"intro": 12.5, "<img src=x onerror=alert(1)>": 3}))[0] == 204
-    saved = json.loads(served.state.rehearsal_path.read_text())
+    saved = json.loads(served.rehearsal.path.read_text())
     assert saved["slides"] == {"intro": 12.5}          # a key of no slide is not kept
 
 
@@ -84,7 +84,7 @@ def test_bodies_are_bounded_in_size_and_depth_and_always_answered(served):
     assert report(served, "", length="-1")[0] == 411
     assert report(served, "", length=str(10**9))[0] == 413   # refused before reading
     assert report(served, '"just a string"')[0] == 400
-    assert not served.state.rehearsal_path.exists()
+    assert not served.rehearsal.path.exists()
 
 
 def test_no_listing_no_link_out_of_the_folder_and_a_nul_byte_is_a_plain_404(served):
@@ -98,8 +98,8 @@ def test_no_listing_no_link_out_of_the_folder_and_a_nul_byte_is_a_plain_404(serv
 
 def test_the_served_page_carries_the_secret_and_its_address_does_not(served):
     status, page = ask(served, "GET", "/A_hero.slides.html")
-    assert status == 200 and f"secret={served.state.secret}" in page
-    assert served.state.secret not in served.url
+    assert status == 200 and f"secret={served.rehearsal.secret}" in page
+    assert served.rehearsal.secret not in served.url
 
 
 def test_present_opens_the_browser_on_a_private_file_not_on_the_tokened_address(

@@ -123,7 +123,7 @@ def test_rehearsing_in_preview_records_seconds_per_slide_for_the_run_sheet(previ
     page.wait_for_timeout(800)               # on "more"
     page.evaluate("window.deckkitRehearsalFlush()")
     deadline = time.time() + 10
-    while time.time() < deadline and "more" not in p.state.rehearsed:
+    while time.time() < deadline and "more" not in p.rehearsal.rehearsed:
         time.sleep(0.1)
     page.close()
     day, rehearsed = load_rehearsal(project.layout)
@@ -162,7 +162,7 @@ def test_the_speaker_view_follows_the_page_across_a_reload_and_counts_no_time(pr
     for frame in [page.main_frame, *speaker.frames]:  # every page that counts reports now
         frame.evaluate("window.deckkitRehearsalFlush && window.deckkitRehearsalFlush()")
     deadline = time.time() + 10
-    while time.time() < deadline and "more" not in p.state.rehearsed:
+    while time.time() < deadline and "more" not in p.rehearsal.rehearsed:
         time.sleep(0.1)
     # The page counts until it is gone: closing it sends its last report (pagehide).  The
     # clock stops here, not before, or that report's seconds land after the clock stopped
@@ -170,10 +170,10 @@ def test_the_speaker_view_follows_the_page_across_a_reload_and_counts_no_time(pr
     context.close()
     elapsed = time.perf_counter() - opened
     total, settled = -1.0, time.time() + 5
-    while time.time() < settled and total != sum(p.state.rehearsed.values()):
-        total = sum(p.state.rehearsed.values())
+    while time.time() < settled and total != sum(p.rehearsal.rehearsed.values()):
+        total = sum(p.rehearsal.rehearsed.values())
         time.sleep(0.5)   # until no report is still on its way
-    assert 0 < total <= elapsed + 0.2, (p.state.rehearsed, elapsed)
+    assert 0 < total <= elapsed + 0.2, (p.rehearsal.rehearsed, elapsed)
 
 
 def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_path):
@@ -202,11 +202,12 @@ def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_
     parallel.start_kernel = counted
     try:
         assert p.rebuild("first build: ")
-        assert started_by_build == ["A_hero"] and p.warm is not None and p.warm.deck == "A_hero"
-        warm = p.warm.kernel
+        warm = p.kernels.warm
+        assert started_by_build == ["A_hero"] and warm is not None and warm.deck == "A_hero"
+        warm = p.kernels.warm.kernel
         assert warm.ready(60)
         warm_pid = warm._client.km.provisioner.process.pid
-        fork = p.fork[1]
+        fork = p.kernels.fork[1]
         if can_fork():  # forked from the preview's own process for A: its imports done once
             assert psutil.Process(warm_pid).ppid() == fork.pid
         edit(project.decks_dir / "A_hero.ipynb",
@@ -215,12 +216,12 @@ def test_a_code_edit_runs_in_the_kernel_kept_warm_for_the_deck_being_edited(tmp_
         assert started_by_build == ["A_hero"]  # the edit started no kernel of its own
         page = (project.layout.html_dir() / "A_hero.slides.html").read_text()
         assert f"{warm_pid} 1" in page  # the cell ran in the warm kernel
-        assert p.warm is not None and p.warm.kernel is not warm  # a fresh one for the next
+        assert p.kernels.warm is not None and p.kernels.warm.kernel is not warm  # a fresh one for the next
         assert os.getpid() != warm_pid
     finally:
         parallel.start_kernel = real_start
         p.stop()
-    assert p.warm is None and p.fork is None
+    assert p.kernels.warm is None and p.kernels.fork is None
     if fork is not None:
         assert not psutil.pid_exists(fork.pid) or psutil.Process(fork.pid).status() == \
             psutil.STATUS_ZOMBIE
