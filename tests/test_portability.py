@@ -2,6 +2,7 @@
 (Windows), pipes select() cannot wait on (Windows), no fork (macOS, Windows), Chrome or Edge
 where their installers put them, and text written with \\r\\n unless told otherwise."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,10 +60,35 @@ def test_presenting_stops_on_sigterm_where_there_is_no_sighup(monkeypatch):
 
 
 def test_a_server_is_killed_where_there_are_no_process_groups(monkeypatch):
+    from deckkit.execution.processes import kill_group
+
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     monkeypatch.delattr(os, "killpg")
-    present_module.kill_group(proc)
+    kill_group(proc)
     assert proc.returncode is not None
+
+
+def test_a_server_that_ignores_sigterm_is_stopped_with_what_it_started(tmp_path):
+    """present's shutdown: SIGTERM, then the group killed, and a child in a session of its own
+    (as a kernel is) stopped too."""
+    import psutil
+
+    from deckkit.execution.processes import stop_tree
+
+    script = ("import signal, subprocess, sys, time\n"
+              "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+              "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'],"
+              " start_new_session=True)\n"
+              "print(child.pid, flush=True)\n"
+              "time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    child = int(proc.stdout.readline())
+    stop_tree(proc, polite=0.5, settle=0.5, grace=1)
+    assert proc.returncode is not None
+    with contextlib.suppress(psutil.NoSuchProcess):
+        psutil.Process(child).wait(timeout=5)   # the kill lands (it is not our child to reap)
+    assert not psutil.pid_exists(child) or psutil.Process(child).status() == psutil.STATUS_ZOMBIE
 
 
 def test_diagrams_render_where_select_cannot_wait_on_a_pipe(monkeypatch, tmp_path):

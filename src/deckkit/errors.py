@@ -32,7 +32,9 @@ class DeckError(Exception):
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing wrong with a deck.  ``cell`` is the 0-based cell index, or None for the deck."""
+    """One thing wrong with a deck.  ``cell`` is the 0-based cell index, or None for the deck;
+    ``message`` says what is wrong and ``fix`` what to do (a check that words both in one
+    sentence leaves ``fix`` empty)."""
 
     deck: str
     code: str
@@ -40,10 +42,16 @@ class Finding:
     cell: int | None = None
     source: str = ""
     severity: str = "error"  # "error" or "warning"
+    fix: str = ""
 
     @classmethod
     def from_error(cls, exc: DeckError, code: str, where: str = "") -> Finding:
-        return cls(exc.where or where, code, exc.message, exc.cell)
+        return cls(exc.where or where, code, exc.problem, exc.cell, fix=exc.fix)
+
+    @property
+    def full_message(self) -> str:
+        """What is wrong, then what to do: the finding without its place."""
+        return f"{self.message}; {self.fix}" if self.fix else self.message
 
     def __str__(self) -> str:
         where = self.deck
@@ -51,7 +59,19 @@ class Finding:
             where += f" cell {self.cell}"
             if self.source:
                 where += f' ("{first_line(self.source)}")'
-        return f"{where}: {self.message} [{self.code}]"
+        return f"{where}: {self.full_message} [{self.code}]"
+
+
+def need_module(module: str, purpose: str, install: str):
+    """``module`` imported for ``purpose`` ("the contact sheet"), or a DeckError that says what
+    needs it and how to get it (``install``: "pip install pillow")."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise DeckError(f"{purpose} needs {module.split('.')[0]}, which is not installed",
+                        fix=install) from None
 
 
 def is_ok(findings: list[Finding]) -> bool:

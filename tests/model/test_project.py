@@ -46,7 +46,7 @@ def test_an_unreadable_deck_is_a_finding_not_a_record(tmp_path):
     assert [r.name for r in resolved.records] == ["A_hero"]
     [finding] = resolved.findings
     assert finding.deck == "decks/B_agenda.ipynb" and finding.code == "unreadable"
-    assert "restore it from git" in finding.message
+    assert "restore it from git" in finding.fix and "restore" not in finding.message
 
 
 def test_errors_carry_where_cell_and_fix_as_fields(tmp_path):
@@ -57,7 +57,10 @@ def test_errors_carry_where_cell_and_fix_as_fields(tmp_path):
     assert str(exc) == f"{exc.problem}; {exc.fix}"
     finding = Finding.from_error(DeckError("broken", where="decks/C.ipynb", cell=4, fix="mend it"),
                                  "x")
-    assert (finding.deck, finding.cell, finding.message) == ("decks/C.ipynb", 4, "broken; mend it")
+    assert (finding.deck, finding.cell, finding.message, finding.fix) == (
+        "decks/C.ipynb", 4, "broken", "mend it")
+    assert str(finding) == "decks/C.ipynb cell 4: broken; mend it [x]"
+    assert finding.full_message == "broken; mend it"
 
 
 def test_build_paths_are_named_in_one_place(tmp_path):

@@ -55,15 +55,67 @@ def _budget(minutes: float) -> str:
 
 def adopt(project: Project, notebook: Path, letter: str, title: str | None = None,
           minutes: float | None = None, slug: str | None = None) -> Adopted:
-    notebook = Path(notebook)
+    session = load_session(project.decks_dir)
+    letter = _free_letter(session, letter)
+    nb, changes = _read(Path(notebook))
+    _slide_types(nb, notebook, changes)
+    notes_for, moved = _move_notes(nb, changes)
+    title, notes_for = _title(nb, notebook, title, notes_for, changes)
+    starts = slide_starts(nb)
+    keys = _keys(nb, starts, letter)
+
+    minutes = float(minutes) if minutes is not None else float(len(starts))
+    budgets = share_out(minutes, len(starts))
+    slug = slug or slugify(title, "_", 30) or "deck"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", slug):
+        raise DeckError(f"slug {slug!r} may hold ASCII letters, digits and _ only",
+                        fix="pass --slug my_topic")
+    stem = f"{letter}_{slug}"
+    deck_path, notes_path = project.decks_dir / f"{stem}.ipynb", project.notes_path(stem)
+    for path in (deck_path, notes_path):
+        if path.exists():
+            raise DeckError("already exists; adopt writes new files only",
+                            where=str(path.relative_to(project.root)),
+                            fix="pick another --slug or --section, or remove that file")
+
+    section = Section(letter=letter, slug=slug, title=title, minutes=minutes)
+    nb.metadata["deckkit"] = {"section": letter}
+    outputs = sum(1 for c in nb.cells if c.cell_type == "code" and c.get("outputs"))
+    if outputs:
+        changes.append(f"outputs of {outputs} code cell(s) stripped")
+    clean = normalise(nb, section.label)
+    notes = _notes_text(section, keys, budgets, [notes_for.get(i, []) for i in starts])
+    session_path = project.decks_dir / "session.toml"
+    session_text = _with_section(session_path, section, session.total_minutes)  # checked first
+    write_atomic(deck_path, nbformat.writes(clean) + "\n")
+    write_atomic(notes_path, notes)
+    write_atomic(session_path.resolve(), session_text)  # through a link, as clean writes decks
+    changes.append(f"section {letter} ({minutes:g} min) added to decks/session.toml; "
+                   f"total_minutes {session.total_minutes:g} -> {session.total_minutes + minutes:g}")
+    if session.takeaways:  # only the author can say each slide's point
+        changes.append(f"this session asks every slide for a one-line takeaway (takeaways = "
+                       f"true): add `Takeaway: …` under each of the {len(starts)} headings in "
+                       f"{notes_path.relative_to(project.root).as_posix()}; `deckkit check` "
+                       "names each slide still without one")
+    return Adopted(deck_path, notes_path, len(starts), moved, minutes, changes)
+
+
+def _free_letter(session, letter: str) -> str:
+    """``letter`` upper-cased, when it is one letter no section of the session has."""
     letter = letter.upper()
     if not re.fullmatch(r"[A-Z]", letter):
         raise DeckError(f"section {letter!r} is not one letter", fix="pass --section X")
-    session = load_session(project.decks_dir)
-    if any(s.letter == letter for s in session.sections):
-        taken = ", ".join(s.letter for s in session.sections)
+    sections = session.sections
+    if any(s.letter == letter for s in sections):
+        taken = ", ".join(s.letter for s in sections)
         raise DeckError(f"section {letter} is already in decks/session.toml",
                         fix=f"choose a letter not taken ({taken})")
+    return letter
+
+
+def _read(notebook: Path):
+    """The notebook (given cell ids when it predates them), and what adopting it changes so
+    far: the modules its code imports that this Python lacks."""
     try:
         nb = nbformat.read(str(notebook), as_version=4)
     except FileNotFoundError:
@@ -84,8 +136,11 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
         changes.append("not installed here, so those cells will fail until it is: "
                        + "; ".join(f"{name} (cell {', '.join(map(str, cells))})"
                                    for name, cells in missing.items()))
+    return nb, changes
 
-    # slide types as nbconvert and RISE read them
+
+def _slide_types(nb, notebook: Path, changes: list[str]) -> None:
+    """Slide types as nbconvert and RISE read them: unset ("" or none) is "-"."""
     unset = 0
     for index, cell in enumerate(nb.cells):
         show = cell.metadata.get("slideshow")
@@ -99,7 +154,10 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
     if unset:
         changes.append(f'{unset} cell(s) with slide_type "" (unset) read as "-"')
 
-    # notes cells leave the deck: their text goes to the notes of the slide they belong to
+
+def _move_notes(nb, changes: list[str]) -> tuple[dict[int, list[str]], int]:
+    """Notes cells leave the deck; returns their texts by the index (in the deck without them)
+    of the cell that starts their slide, and how many moved."""
     notes_for: dict[int, list[str]] = {}
     kept, current, moved = [], None, 0
     starts = set(slide_starts(nb))
@@ -114,8 +172,13 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
     nb.cells = kept
     if moved:
         changes.append(f"{moved} notes cell(s) moved to the speaker notes")
+    return notes_for, moved
 
-    # the title: --title, or the first slide's heading; a title slide is added when they differ
+
+def _title(nb, notebook: Path, title: str | None, notes_for: dict[int, list[str]],
+           changes: list[str]) -> tuple[str, dict[int, list[str]]]:
+    """The section's title: ``title``, or the first slide's heading; a title slide is added
+    when they differ (the notes then belong one cell further on)."""
     starts = slide_starts(nb)
     if not starts:
         raise DeckError("has no visible slide", where=str(notebook),
@@ -132,10 +195,12 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
         nb.cells.insert(0, cell)
         notes_for = {k + 1: v for k, v in notes_for.items()}
         changes.append(f'a title slide "# {title}" added')
-    starts = slide_starts(nb)
-    nb.cells[starts[0]].metadata["slideshow"] = {"slide_type": "slide"}
+    nb.cells[slide_starts(nb)[0]].metadata["slideshow"] = {"slide_type": "slide"}
+    return title, notes_for
 
-    # a key per slide, from its heading (unique within the deck)
+
+def _keys(nb, starts: list[int], letter: str) -> list[str]:
+    """A key per slide, from its heading (unique within the deck), set on its first cell."""
     keys, used = [], set()
     for number, index in enumerate(starts, 1):
         cell = nb.cells[index]
@@ -150,50 +215,23 @@ def adopt(project: Project, notebook: Path, letter: str, title: str | None = Non
         meta = cell.metadata.setdefault("deckkit", {})
         if isinstance(meta, dict):
             meta["key"] = key
+    return keys
 
-    minutes = float(minutes) if minutes is not None else float(len(starts))
-    budgets = share_out(minutes, len(starts))
-    slug = slug or slugify(title, "_", 30) or "deck"
-    if not re.fullmatch(r"[A-Za-z0-9_]+", slug):
-        raise DeckError(f"slug {slug!r} may hold ASCII letters, digits and _ only",
-                        fix="pass --slug my_topic")
-    deck_path = project.decks_dir / f"{letter}_{slug}.ipynb"
-    notes_path = project.notes_dir / f"{letter}_{slug}.md"
-    for path in (deck_path, notes_path):
-        if path.exists():
-            raise DeckError("already exists; adopt writes new files only",
-                            where=str(path.relative_to(project.root)),
-                            fix="pick another --slug or --section, or remove that file")
 
-    section = Section(letter=letter, slug=slug, title=title, minutes=minutes)
-    nb.metadata["deckkit"] = {"section": letter}
-    outputs = sum(1 for c in nb.cells if c.cell_type == "code" and c.get("outputs"))
-    if outputs:
-        changes.append(f"outputs of {outputs} code cell(s) stripped")
-    clean = normalise(nb, section.label)
-
+def _notes_text(section: Section, keys: list[str], budgets: list[float],
+                notes: list[list[str]]) -> str:
+    """The section's speaker notes: a heading per slide with its budget, and the slide's moved
+    notes under it."""
     lines = [f"# {section.label}", ""]
     for i, (key, budget) in enumerate(zip(keys, budgets)):
         lines.append(f"## {key} · {_budget(budget)}")
         if i == 0:
             lines.append("- budgets shared out by deckkit adopt: give each slide what it needs, "
-                         f"keeping the section at {minutes:g} min")
-        for text in notes_for.get(starts[i], []):
+                         f"keeping the section at {section.minutes:g} min")
+        for text in notes[i]:
             lines.extend(text.strip().splitlines())
         lines.append("")
-    session_path = project.decks_dir / "session.toml"
-    session_text = _with_section(session_path, section, session.total_minutes)  # checked first
-    write_atomic(deck_path, nbformat.writes(clean) + "\n")
-    write_atomic(notes_path, "\n".join(lines).rstrip() + "\n")
-    write_atomic(session_path.resolve(), session_text)  # through a link, as clean writes decks
-    changes.append(f"section {letter} ({minutes:g} min) added to decks/session.toml; "
-                   f"total_minutes {session.total_minutes:g} -> {session.total_minutes + minutes:g}")
-    if session.takeaways:  # only the author can say each slide's point
-        changes.append(f"this session asks every slide for a one-line takeaway (takeaways = "
-                       f"true): add `Takeaway: …` under each of the {len(starts)} headings in "
-                       f"{notes_path.relative_to(project.root).as_posix()}; `deckkit check` "
-                       "names each slide still without one")
-    return Adopted(deck_path, notes_path, len(starts), moved, minutes, changes)
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def _missing_imports(nb) -> dict[str, list[int]]:

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DeckError
+from ..errors import DeckError, need_module
 from ..model.layout import atomic_path
 from ..model.project import Project
 from ..output import browser, legibility
@@ -157,11 +157,9 @@ def live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool 
 
 def _live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool,
                         progress) -> LiveSheet:
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-    except ImportError:
-        raise DeckError("the live contact sheet needs playwright",
-                        fix="pip install playwright (deckkit uses the system Chromium)") from None
+    PlaywrightError = need_module(  # noqa: N806 (the library's own name)
+        "playwright.sync_api", "the live contact sheet",
+        "pip install playwright (deckkit uses the system Chromium)").Error
     browser.find_chromium()
     name = "session" if section.lower() == "session" else project.session().section(section).stem
     exported_page = project.layout.page(name)

@@ -112,7 +112,7 @@ def check_demo_times(project: Project) -> list[Check]:
                             f"(a torch.compile cell within {COMPILE_CELL_S:g} s) in the last build"))
     problems = timing_warnings(resolved, timings)
     if problems:
-        return checks + [Check("demo timings", False, "; ".join(p.message for p in problems),
+        return checks + [Check("demo timings", False, "; ".join(p.full_message for p in problems),
                                "shorten the demo or give its slide more time in speaker_notes/")]
     name, cell = max(((d, t) for d, cells in timings.items() for t in cells),
                      key=lambda item: item[1]["seconds"], default=("none", {"source": "no code",

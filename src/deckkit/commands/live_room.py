@@ -28,6 +28,7 @@ from ..execution.cache import CacheCorrupt, ExecutionCache, execution_key
 from ..live import FOLDER_ENV, LOG_NAME, badge_bundle
 from ..model.layout import write_atomic
 from ..model.project import DeckRecord, Project
+from ..model.slides import slide_type
 from ..output.export import TEMPLATE, stylesheet
 from ..steps.attach_notes import insert_notes
 from ..steps.materials import attach as attach_materials
@@ -88,7 +89,7 @@ def budget(cell, seconds: float | None) -> float:
 def is_setup(cell) -> bool:
     """A hidden set-up cell: code the room never sees, run before the deck's demos."""
     return (cell.cell_type == "code"
-            and cell.metadata.get("slideshow", {}).get("slide_type") == "skip"
+            and slide_type(cell) == "skip"
             and "skip-execution" not in cell.metadata.get("tags", []))
 
 

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DeckError
-from ..execution.processes import stop_left
+from ..errors import DeckError, need_module
+from ..execution.processes import stop_tree
 from ..model.committed import rise_settings
 from ..model.project import Project
 from ..steps.merge import merge_session
@@ -57,17 +57,6 @@ def private_log(path: Path):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.chmod(path, 0o600)  # a log left by an earlier run may have other modes
     return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-
-
-def kill_group(proc) -> None:
-    """Kill ``proc`` and its process group (POSIX: started with start_new_session), or the
-    process alone where there are no process groups (Windows: stop_left ends its tree)."""
-    if hasattr(os, "killpg"):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    else:
-        proc.kill()
-    proc.wait()
 
 
 def claim_room(folder: Path) -> Path:
@@ -185,11 +174,8 @@ class Presenter:
     """A running JupyterLab serving one slideshow; stop() shuts it and its kernels down."""
 
     def __init__(self, project: Project, section: str | None = None, port: int | None = None):
-        try:
-            import jupyterlab_rise  # noqa: F401
-        except ImportError:
-            raise DeckError("presenting needs jupyterlab-rise", fix="pip install jupyterlab "
-                            "jupyterlab-rise (or bash scripts/setup.sh)") from None
+        need_module("jupyterlab_rise", "presenting", "pip install jupyterlab jupyterlab-rise "
+                    "(or bash scripts/setup.sh)")
         self.project = project
         if port:
             ensure_port_free(port)
@@ -222,22 +208,9 @@ class Presenter:
     def stop(self) -> None:
         """Shut the server and every kernel down (SIGTERM lets Jupyter stop its kernels).
         Presenting only ever wrote the copy under build/present/: decks/ is not touched."""
-        import psutil
-
         self.claim.unlink(missing_ok=True)
-        if self.proc is None:
-            return
-        try:  # the kernels too: whatever the server started, even in sessions of their own
-            tree = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.Error:
-            tree = []
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                kill_group(self.proc)
-        stop_left(tree, settle=5, grace=2)
+        if self.proc is not None:  # the kernels too: whatever the server started
+            stop_tree(self.proc, polite=20)
 
 
 @dataclass

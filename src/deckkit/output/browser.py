@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DeckError
+from ..errors import DeckError, need_module
 
 FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-gpu"]
@@ -101,13 +101,9 @@ _SHARED: list = []   # the browser of the open shared() block, if any
 
 
 def _playwright():
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise DeckError("slide rendering needs playwright", fix="pip install playwright (no "
-                        "browser download: deckkit uses the system Chromium)") from None
-    return sync_playwright, PlaywrightError
+    api = need_module("playwright.sync_api", "slide rendering", "pip install playwright (no "
+                      "browser download: deckkit uses the system Chromium)")
+    return api.sync_playwright, api.Error
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DeckError
+from ..errors import need_module
 from ..model.layout import atomic_path
 from . import browser, legibility
 
@@ -35,12 +35,8 @@ class ContactSheet:
 
 
 def _pillow():
-    try:
-        from PIL import Image
-    except ImportError:
-        raise DeckError("the contact sheet needs Pillow", fix="pip install pillow (it comes "
-                        "with matplotlib)") from None
-    return Image
+    return need_module("PIL.Image", "the contact sheet",
+                       "pip install pillow (it comes with matplotlib)")
 
 
 def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,

@@ -15,7 +15,7 @@ from nbconvert import SlidesExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
-from ..errors import DeckError
+from ..errors import DeckError, need_module
 from ..model.sanitise import clean
 from .themes import THEMES
 
@@ -30,11 +30,7 @@ REVEAL = {"width": 1280, "height": 720, "margin": 0.04, "hash": True, "slideNumb
 
 
 def _package_dir(module: str, pip_name: str) -> Path:
-    try:
-        mod = __import__(module)
-    except ImportError:
-        raise DeckError(f"offline slide assets need {pip_name}",
-                        fix=f"pip install {pip_name}") from None
+    mod = need_module(module, "the offline slide assets", f"pip install {pip_name}")
     return Path(mod.__file__).parent
 
 

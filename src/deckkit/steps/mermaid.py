@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from .. import jsonlines, palette
-from ..errors import DeckError, Finding
+from ..errors import DeckError, Finding, need_module
 from ..model.layout import write_atomic
 
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.DOTALL | re.MULTILINE)
@@ -149,10 +149,7 @@ def render_svg(source: str, cache_dir: Path | None = None, timeout: float | None
                progress=None, renderer: _Worker | None = None) -> str:
     """SVG text for one diagram; cached by content hash under ``cache_dir``.  Raises
     DiagramError for a diagram that is too big, too slow or broken."""
-    try:
-        import mermaidx
-    except ImportError:
-        raise DeckError("Mermaid diagrams need mermaidx", fix="pip install mermaidx") from None
+    mermaidx = need_module("mermaidx", "a Mermaid diagram", "pip install mermaidx")
     key = hashlib.sha256(f"{mermaidx.__version__}\n{CONFIG}\n{source}".encode()).hexdigest()
     cached = Path(cache_dir) / f"{key}.svg" if cache_dir else None
     if cached and cached.exists():

@@ -20,7 +20,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from ...errors import DeckError, internal_error
+from ...errors import DeckError, internal_error, need_module
 from ...model.project import Project
 from ...pipeline import BuildOptions
 from ..build import build_project
@@ -122,11 +122,8 @@ class Preview:
 
 def preview(project: Project, section: str | None, port: int, open_browser: bool,
             say: Callable[[str], None] = print) -> None:
-    try:
-        import watchfiles  # noqa: F401
-    except ImportError:
-        raise DeckError("deckkit preview watches files with watchfiles",
-                        fix="pip install watchfiles (or bash scripts/setup.sh)") from None
+    need_module("watchfiles", "deckkit preview (it watches the files)",
+                "pip install watchfiles (or bash scripts/setup.sh)")
     p = Preview(project, section, port, say)
     with _signals_as_interrupts():
         try:
