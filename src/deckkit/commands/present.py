@@ -292,7 +292,9 @@ def stop_signals(module=signal) -> tuple:
 
 @contextlib.contextmanager
 def _signals_as_interrupts():
-    """SIGTERM and SIGHUP end presenting the way Ctrl-C does (main thread only)."""
+    """SIGTERM and SIGHUP end presenting the way Ctrl-C does (main thread only).  Ctrl-C's own
+    SIGINT is caught here too: a process started in the background by a script begins with
+    SIGINT ignored, and Python then raises no KeyboardInterrupt for it."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -300,7 +302,7 @@ def _signals_as_interrupts():
     def interrupt(signum, frame):
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
-    previous = {sig: signal.signal(sig, interrupt) for sig in stop_signals()}
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, *stop_signals())}
     try:
         yield
     finally:
