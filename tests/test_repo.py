@@ -74,7 +74,10 @@ def test_printed_floats_are_rounded_for_the_room(repo_build):
     import re
 
     root, _ = repo_build
-    for page in sorted((root / "build" / "html").glob("[A-Z]_*.slides.html")):
+    pages = sorted((root / "build" / "html").glob("[A-Z]_*.slides.html"))
+    assert [p.name for p in pages] == sorted(
+        f"{r.name}.slides.html" for r in Project(root).resolve().records)  # every deck's page
+    for page in pages:
         long = re.findall(r"\d\.0*[1-9]\d{4,}", _outputs_text(page))
         assert not long, f"{page.name} prints unrounded numbers: {long[:3]}"
 

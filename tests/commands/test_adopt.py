@@ -106,7 +106,10 @@ def test_the_adopted_examples_build(tiny_build, tmp_path):
     assert result.ok, [str(f) for f in result.findings]
     assert sorted(result.executed) == ["A_hero", "B_agenda", "R_turn_your_notebooks_into",
                                        "S_the_first_page_does_not_need_a"]
-    assert (project.layout.page("S_the_first_page_does_not_need_a")).exists()
+    page = project.layout.page("S_the_first_page_does_not_need_a").read_text()
+    title = project.session().section("S").title
+    assert title.startswith("The first page") and title in page   # the adopted slides
+    assert 'class="notes"' in page   # with the notes cells moved into speaker notes
 
 
 def test_a_heading_or_title_with_control_characters_still_leaves_a_readable_session(tmp_path):

@@ -20,10 +20,17 @@ def root(tmp_path):
     return copy_of_repo(tmp_path)
 
 
-@pytest.fixture
-def presenter(chromium_path, root):
+@pytest.fixture(scope="module")
+def shared_root(tmp_path_factory):
+    return copy_of_repo(tmp_path_factory.mktemp("presented"))
+
+
+@pytest.fixture(scope="module")
+def presenter(chromium_path, shared_root):
+    """One JupyterLab for the tests that look at a running C slideshow (each start costs
+    seconds of CPU); the last of them stops it, and checks that everything ended."""
     pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
-    p = Presenter(Project(root), "C")
+    p = Presenter(Project(shared_root), "C")
     p.start()
     yield p
     p.stop()
@@ -53,38 +60,6 @@ def test_the_server_listens_on_loopback_and_demands_the_token(presenter):
     with urllib.request.urlopen(f"http://127.0.0.1:{presenter.port}/api/sessions?token="
                                 f"{presenter.token}", timeout=5) as ok:
         assert ok.status == 200
-
-
-def test_rise_slideshow_advances_and_runs_a_demo_cell_and_never_touches_the_decks(
-        presenter, browser, screenshot_dir, root):
-    import nbformat
-
-    # a deck that is not in its committed form (as RISE or Jupyter leave one) stays as it is too
-    other = root / "decks" / "D_seven_jobs.ipynb"
-    nb = nbformat.read(str(other), as_version=4)
-    nb.metadata["widgets"] = {"state": {}}
-    nbformat.write(nb, str(other))
-    before = {p.name: p.read_bytes() for p in (root / "decks").iterdir()}
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(presenter.url)
-    page.wait_for_selector(".reveal .slides section.present", timeout=90000)
-    page.wait_for_timeout(1500)
-    page.keyboard.press("Space")
-    page.keyboard.press("Space")
-    page.wait_for_function("document.querySelector('.reveal .slides section.present')"
-                           ".innerText.toUpperCase().includes('FORWARD PASS')", timeout=20000)
-    page.click(".reveal .slides section.present .jp-CodeCell .jp-InputArea-editor")
-    page.keyboard.press("Escape")
-    page.keyboard.press("Shift+Enter")
-    page.wait_for_function("document.querySelector('.reveal').innerText"
-                           ".includes('(4, 5) (4, 2)')", timeout=90000)
-    page.screenshot(path=str(screenshot_dir / "rise_live.png"))
-    page.close()
-    port = presenter.port
-    presenter.stop()
-    with socket.socket() as s:
-        assert s.connect_ex(("127.0.0.1", port)) != 0  # server (and its kernels) gone
-    assert {p.name: p.read_bytes() for p in (root / "decks").iterdir()} == before
 
 
 def test_the_presented_copy_carries_the_speaker_notes(presenter):
@@ -185,6 +160,40 @@ def test_the_pen_draws_over_a_live_slide_and_the_blackboard_opens(presenter, bro
     page.close()
 
 
+def test_rise_slideshow_advances_and_runs_a_demo_cell_and_never_touches_the_decks(
+        presenter, browser, screenshot_dir, shared_root):
+    root = shared_root
+    import nbformat
+
+    # a deck that is not in its committed form (as RISE or Jupyter leave one) stays as it is too
+    other = root / "decks" / "D_seven_jobs.ipynb"
+    nb = nbformat.read(str(other), as_version=4)
+    nb.metadata["widgets"] = {"state": {}}
+    nbformat.write(nb, str(other))
+    before = {p.name: p.read_bytes() for p in (root / "decks").iterdir()}
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(presenter.url)
+    page.wait_for_selector(".reveal .slides section.present", timeout=90000)
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Space")
+    page.keyboard.press("Space")
+    page.wait_for_function("document.querySelector('.reveal .slides section.present')"
+                           ".innerText.toUpperCase().includes('FORWARD PASS')", timeout=20000)
+    page.click(".reveal .slides section.present .jp-CodeCell .jp-InputArea-editor")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("document.querySelector('.reveal').innerText"
+                           ".includes('(4, 5) (4, 2)')", timeout=90000)
+    page.screenshot(path=str(screenshot_dir / "rise_live.png"))
+    page.close()
+    port = presenter.port
+    presenter.stop()
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0  # server (and its kernels) gone
+    assert {p.name: p.read_bytes() for p in (root / "decks").iterdir()} == before
+
+
+
 # -- the live room: recorded outputs, the safety net, the live contact sheet -----------------
 
 @pytest.fixture(scope="module")
@@ -212,36 +221,42 @@ def _go_to(page, title: str, back: bool = False):
     raise AssertionError(f"no slide titled {title!r}")
 
 
-def test_before_anything_runs_the_race_slide_shows_its_recorded_table_and_chart(
-        chromium_path, built_root, browser, screenshot_dir):
+@pytest.fixture(scope="module")
+def presenting_f(chromium_path, built_root):
+    """Section F presented once for the two tests below, in their order: the first runs
+    nothing, the second kills the kernel."""
     pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
     presenter = Presenter(Project(built_root), "F")
     presenter.start()
-    try:
-        page = _open_rise(browser, presenter.url)
-        _go_to(page, "Where the time goes")
-        slide = "[data-deckkit-current]"
-        # JupyterLab renders outputs as it gets to them: wait (a loaded machine is slower),
-        # and fail if they never show
-        page.locator(f"{slide} table.deckkit-demo").wait_for(state="visible", timeout=20000)
-        chart = page.locator(f"{slide} img.deckkit-chart").first
-        chart.wait_for(state="visible", timeout=10000)
-        assert chart.evaluate("i => i.naturalWidth") > 300
-        badge = page.locator(f"{slide} .deckkit-badge-recorded")
-        badge.wait_for(state="visible", timeout=10000)
-        assert badge.inner_text().startswith("recorded ")
-        # nothing ran: the kernel has executed no cell of the deck
-        prompts = page.evaluate("() => [...document.querySelectorAll('.jp-InputPrompt')]"
-                                ".map(p => p.textContent.trim())")
-        assert all("*" not in p for p in prompts)
-        page.screenshot(path=str(screenshot_dir / "rise_recorded_race.png"))
-        page.close()
-    finally:
-        presenter.stop()
+    yield presenter
+    presenter.stop()
+
+
+def test_before_anything_runs_the_race_slide_shows_its_recorded_table_and_chart(
+        presenting_f, browser, screenshot_dir):
+    presenter = presenting_f
+    page = _open_rise(browser, presenter.url)
+    _go_to(page, "Where the time goes")
+    slide = "[data-deckkit-current]"
+    # JupyterLab renders outputs as it gets to them: wait (a loaded machine is slower),
+    # and fail if they never show
+    page.locator(f"{slide} table.deckkit-demo").wait_for(state="visible", timeout=20000)
+    chart = page.locator(f"{slide} img.deckkit-chart").first
+    chart.wait_for(state="visible", timeout=10000)
+    assert chart.evaluate("i => i.naturalWidth") > 300
+    badge = page.locator(f"{slide} .deckkit-badge-recorded")
+    badge.wait_for(state="visible", timeout=10000)
+    assert badge.inner_text().startswith("recorded ")
+    # nothing ran: the kernel has executed no cell of the deck
+    prompts = page.evaluate("() => [...document.querySelectorAll('.jp-InputPrompt')]"
+                            ".map(p => p.textContent.trim())")
+    assert all("*" not in p for p in prompts)
+    page.screenshot(path=str(screenshot_dir / "rise_recorded_race.png"))
+    page.close()
 
 
 def test_a_dead_kernel_puts_the_recorded_output_back_within_a_second_and_no_dialog(
-        chromium_path, built_root, browser, screenshot_dir):
+        presenting_f, browser, screenshot_dir):
     """The presenter runs a demo live, the kernel dies (killed here, as a crash would), the
     next demo is run: its recorded output is on the slide within 1 s, marked "recorded",
     the failure is named to the presenter (live.log, printed by `deckkit present`), the room
@@ -253,61 +268,56 @@ def test_a_dead_kernel_puts_the_recorded_output_back_within_a_second_and_no_dial
 
     from deckkit.commands.contact_live import CELL_STATE
 
-    pytest.importorskip("jupyterlab_rise", reason="jupyterlab-rise is not installed")
-    presenter = Presenter(Project(built_root), "F")
-    presenter.start()
-    try:
-        page = _open_rise(browser, presenter.url)
-        slide = "[data-deckkit-current]"
+    presenter = presenting_f
+    page = _open_rise(browser, presenter.url)
+    slide = "[data-deckkit-current]"
 
-        def run_here():
-            """Run the current slide's code cell as a presenter does: click it, Ctrl+Enter."""
-            page.evaluate("() => document.querySelectorAll('[data-deckkit-current] "
-                          ".deckkit-badge').forEach(b => b.setAttribute('data-deckkit-seen', ''))")
-            cell = page.locator(f"{slide} .jp-CodeCell:not(.reveal-skip)").first
-            target = cell.locator(".jp-Cell-outputWrapper")
-            (target if target.count() and target.first.is_visible() else cell).first.click(
-                position={"x": 5, "y": 5})
-            page.keyboard.press("Escape")
-            started = time.monotonic()
-            page.keyboard.press("Control+Enter")
-            page.wait_for_function(
-                "() => document.querySelectorAll('[data-deckkit-current] "
-                ".deckkit-badge:not([data-deckkit-seen])').length > 0", timeout=90000)
-            return time.monotonic() - started, page.evaluate(CELL_STATE, [0])
+    def run_here():
+        """Run the current slide's code cell as a presenter does: click it, Ctrl+Enter."""
+        page.evaluate("() => document.querySelectorAll('[data-deckkit-current] "
+                      ".deckkit-badge').forEach(b => b.setAttribute('data-deckkit-seen', ''))")
+        cell = page.locator(f"{slide} .jp-CodeCell:not(.reveal-skip)").first
+        target = cell.locator(".jp-Cell-outputWrapper")
+        (target if target.count() and target.first.is_visible() else cell).first.click(
+            position={"x": 5, "y": 5})
+        page.keyboard.press("Escape")
+        started = time.monotonic()
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-deckkit-current] "
+            ".deckkit-badge:not([data-deckkit-seen])').length > 0", timeout=90000)
+        return time.monotonic() - started, page.evaluate(CELL_STATE, [0])
 
-        _go_to(page, "Vectorisation: measured, not claimed")
-        _, state = run_here()
-        assert state["live"]                       # the kernel ran it
-        presenter.live_log.new_lines()
-        kernels = [p for p in psutil.Process(presenter.proc.pid).children(recursive=True)
-                   if "ipykernel" in " ".join(p.cmdline())]
-        assert len(kernels) == 1
-        kernels[0].kill()
-        kernels[0].wait(10)
-        _go_to(page, "Where the time goes")
-        seconds, state = run_here()
-        assert seconds < 1.0, f"the recorded output took {seconds:.2f} s to come back"
-        assert not state["live"] and state["fresh"]
-        page.locator(f"{slide} table.deckkit-demo").wait_for(state="visible", timeout=2000)
-        badge = page.locator(f"{slide} .deckkit-badge-recorded").last
-        assert badge.inner_text().startswith("recorded ")
-        said = presenter.live_log.new_lines()
-        # named as it was when the demo ran: dead, or restarting once Jupyter has seen it
-        assert any(("the kernel died" in line or "the kernel is restarting" in line)
-                   and "the room sees its recorded output" in line for line in said), said
-        # Jupyter restarts the kernel (it notices within 3 s): no dialog covers the slide
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any("is back" in line for line in said):
-            page.wait_for_timeout(250)
-            said += presenter.live_log.new_lines()
-        page.wait_for_timeout(1000)
-        assert page.locator(".jp-Dialog").count() == 0
-        page.screenshot(path=str(screenshot_dir / "rise_dead_kernel.png"))
-        # the restarted kernel runs a self-contained demo live again
-        _go_to(page, "Vectorisation: measured, not claimed", back=True)
-        _, state = run_here()
-        assert state["live"], said
-        page.close()
-    finally:
-        presenter.stop()
+    _go_to(page, "Vectorisation: measured, not claimed")
+    _, state = run_here()
+    assert state["live"]                       # the kernel ran it
+    presenter.live_log.new_lines()
+    kernels = [p for p in psutil.Process(presenter.proc.pid).children(recursive=True)
+               if "ipykernel" in " ".join(p.cmdline())]
+    assert len(kernels) == 1
+    kernels[0].kill()
+    kernels[0].wait(10)
+    _go_to(page, "Where the time goes")
+    seconds, state = run_here()
+    assert seconds < 1.0, f"the recorded output took {seconds:.2f} s to come back"
+    assert not state["live"] and state["fresh"]
+    page.locator(f"{slide} table.deckkit-demo").wait_for(state="visible", timeout=2000)
+    badge = page.locator(f"{slide} .deckkit-badge-recorded").last
+    assert badge.inner_text().startswith("recorded ")
+    said = presenter.live_log.new_lines()
+    # named as it was when the demo ran: dead, or restarting once Jupyter has seen it
+    assert any(("the kernel died" in line or "the kernel is restarting" in line)
+               and "the room sees its recorded output" in line for line in said), said
+    # Jupyter restarts the kernel (it notices within 3 s): no dialog covers the slide
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any("is back" in line for line in said):
+        page.wait_for_timeout(250)
+        said += presenter.live_log.new_lines()
+    page.wait_for_timeout(1000)
+    assert page.locator(".jp-Dialog").count() == 0
+    page.screenshot(path=str(screenshot_dir / "rise_dead_kernel.png"))
+    # the restarted kernel runs a self-contained demo live again
+    _go_to(page, "Vectorisation: measured, not claimed", back=True)
+    _, state = run_here()
+    assert state["live"], said
+    page.close()

@@ -30,7 +30,10 @@ def share(tmp_path_factory):
 
 
 def test_student_decks_carry_no_notes_and_no_solutions(share):
-    for page in (share / "html").glob("*.slides.html"):
+    pages = sorted((share / "html").glob("*.slides.html"))
+    assert [p.name for p in pages] == ["A_hero.slides.html", "B_agenda.slides.html",
+                                       "session.slides.html"]
+    for page in pages:
         text = page.read_text()
         assert 'class="notes"' not in text and "SECRET-NOTE-A" not in text, page.name
         assert "SECRET-SOLUTION" not in text, page.name
