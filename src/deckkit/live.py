@@ -20,6 +20,7 @@ from __future__ import annotations
 import _thread
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -88,6 +89,7 @@ class Net:
         self.started = 0.0
         self.failure: str | None = None
         self.timer: threading.Timer | None = None
+        self.sigint = None   # the SIGINT handler to put back after a cell with a budget
         self.timed_out = False
         if display is None or clear is None:
             from IPython.display import clear_output, publish_display_data
@@ -102,6 +104,11 @@ class Net:
         self.started = time.monotonic()
         budget = self.cells.get(self.current, {}).get("budget_s") if self.current else None
         if budget:
+            # interrupt_main() stops the cell only while Python handles SIGINT: a kernel whose
+            # process began with SIGINT ignored (started in the background) would run on
+            if (threading.current_thread() is threading.main_thread()
+                    and not callable(signal.getsignal(signal.SIGINT))):
+                self.sigint = signal.signal(signal.SIGINT, signal.default_int_handler)
             self.timer = threading.Timer(float(budget), self._over_budget)
             self.timer.daemon = True
             self.timer.start()
@@ -131,6 +138,9 @@ class Net:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+        if self.sigint is not None:
+            signal.signal(signal.SIGINT, self.sigint)
+            self.sigint = None
         cell = self.cells.get(self.current or "", {})
         if not cell:
             return
