@@ -77,3 +77,11 @@ def test_build_paths_are_spelled_only_by_the_layout():
                if p.name != "layout.py" and ('/ "build"' in p.read_text()
                                              or "build_dir /" in p.read_text())]
     assert spelled == ["model/project.py"]  # Project.layout: the one place the layout is rooted
+
+
+def test_the_files_the_suite_runs_first_exist():
+    """A renamed file would drop out of conftest's order silently and run last again."""
+    from conftest import LONGEST_FIRST, REPO
+
+    assert [name for name in LONGEST_FIRST if not (REPO / name).is_file()] == []
+    assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)

@@ -261,9 +261,11 @@ def walk(page, slides=None):
     for i in (range(slide_count(page)) if slides is None else slides):
         info = show_slide(page, i)
         # a slide shown re-renders its maths (deckkit.js queues it on slidechanged): wait for
-        # MathJax's queue, or the shot shows empty space where the formulas go
-        page.evaluate("() => new Promise(done => window.MathJax && MathJax.Hub"
-                      " ? MathJax.Hub.Queue(() => done(true)) : done(false))")
+        # MathJax's queue, or the shot shows empty space where the formulas go (a slide with
+        # no maths queues nothing: waiting for the queue would cost a fifth of a second)
+        page.evaluate("(i) => new Promise(done => window.MathJax && MathJax.Hub"
+                      " && (!window.deckkitHasMaths || deckkitHasMaths(Reveal.getSlides()[i]))"
+                      " ? MathJax.Hub.Queue(() => done(true)) : done(false))", i)
         page.wait_for_timeout(60)
         if info["fill"] or info["crowded"]:  # the maths drawn may have moved what ends the slide
             again = page.evaluate("(i) => window.deckkitFill(Reveal.getSlides()[i])", i)

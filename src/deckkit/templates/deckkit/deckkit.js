@@ -174,6 +174,12 @@ function deckkitHashTarget() {
   return el ? Reveal.getIndices(el) : null;
 }
 
+// Whether a slide holds maths MathJax has typeset (it keeps each formula's source in a
+// math/tex script beside what it drew); the contact sheet asks too, before it waits for MathJax.
+function deckkitHasMaths(slide) {
+  return !!slide.querySelector('script[type^="math/"]');
+}
+
 function deckkitStart(settings) {
   var plugins = [window.RevealNotes, window.RevealSearch, window.RevealZoom].filter(Boolean);
   var options = deckkitReadingView(Object.assign({ plugins: plugins }, settings));
@@ -195,9 +201,11 @@ function deckkitStart(settings) {
 
   // Maths is typeset once reveal.js has laid the slides out (MathJax measures text, and
   // measuring during layout, or in print view, gives "Math Processing Error"); a slide that
-  // was hidden then is re-rendered when it is shown.
+  // was hidden then is re-rendered when it is shown.  Only a slide with maths (MathJax keeps
+  // each formula's source in a math/tex script): a re-render of any other costs MathJax's
+  // queue a fifth of a second for nothing.
   function typeset(slide) {
-    if (window.MathJax && MathJax.Hub && slide) {
+    if (window.MathJax && MathJax.Hub && slide && deckkitHasMaths(slide)) {
       MathJax.Hub.Queue(["Rerender", MathJax.Hub, slide]);
     }
   }
