@@ -129,16 +129,32 @@ def made_once(tmp_path_factory, name: str):
 
 
 @pytest.fixture(scope="session")
-def repo_build(tmp_path_factory):
-    """The repository's own decks and notes, built (every code cell run, the diagrams drawn
-    beside them) once for the run, and copied for each worker (tests here write build/present
-    and build/contact into it).  The result is the one build's: its findings, outputs and the
-    decks it executed."""
+def repo_diagrams(tmp_path_factory) -> Path:
+    """The repository's Mermaid diagrams drawn once for the run (a cache folder to seed a copy
+    of the repository with, so that a check or a build does not draw them again), by the
+    build's own two renderer threads and nothing else (no deck is run for them)."""
+    from deckkit.pipeline.beside import Beside
+    from deckkit.pipeline.static import prepare
+
+    with made_once(tmp_path_factory, "repo-diagrams") as (root, needed):
+        if needed:
+            project = Project(copy_of_repo(root))
+            prepared = prepare(project, beside=False)
+            assert [str(f) for f in Beside(project, prepared).join()] == []
+    return Project(root).layout.mermaid_cache
+
+
+@pytest.fixture(scope="session")
+def repo_build(tmp_path_factory, repo_diagrams):
+    """The repository's own decks and notes, built (every code cell run) once for the run, and
+    copied for each worker (tests here write build/present and build/contact into it).  The
+    result is the one build's: its findings, outputs and the decks it executed."""
     from deckkit.commands.build import BuildOptions, BuildResult, build_project
 
     with made_once(tmp_path_factory, "repo-built") as (template, needed):
         if needed:
-            result = build_project(Project(copy_of_repo(template)), BuildOptions(timeout=180))
+            result = build_project(Project(copy_of_repo(template, repo_diagrams)),
+                                   BuildOptions(timeout=180))
             assert result.ok, [str(f) for f in result.findings]
             (template / "result.pickle").write_bytes(pickle.dumps(
                 (result.findings, [p.relative_to(template) for p in result.outputs],
@@ -148,13 +164,6 @@ def repo_build(tmp_path_factory):
     findings, outputs, executed, reused = pickle.loads((template / "result.pickle").read_bytes())
     return root, BuildResult(outputs=[root / p for p in outputs], findings=findings,
                              executed=executed, reused=reused)
-
-
-@pytest.fixture(scope="session")
-def repo_diagrams(repo_build) -> Path:
-    """The repository's Mermaid diagrams as the one build drew them (a cache folder to seed a
-    copy of the repository with, so that a check does not draw them again)."""
-    return Project(repo_build[0]).layout.mermaid_cache
 
 
 @pytest.fixture(scope="session")
