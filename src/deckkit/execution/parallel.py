@@ -109,6 +109,11 @@ class _Ahead:
                 kernel.close()
 
 
+def no_kernel(job: Job, env: dict) -> Kernel | None:
+    """The kernel source that hands over none: every kernel is started as usual."""
+    return None
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How decks are executed: the seconds a cell may take, how many decks run at once (default:
@@ -119,8 +124,7 @@ class RunOptions:
     timeout: int = DEFAULT_TIMEOUT
     workers: int | None = None
     max_output_mb: float = DEFAULT_MAX_OUTPUT_MB
-    kernels: Callable[[Job, dict], Kernel | None] = field(default=lambda job, env: None,
-                                                         compare=False)
+    kernels: Callable[[Job, dict], Kernel | None] = field(default=no_kernel, compare=False)
 
 
 class Runs:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import Finding, is_ok
 from ..execution.kernel import DEFAULT_MAX_OUTPUT_MB, DEFAULT_TIMEOUT, Kernel
-from ..execution.parallel import Job, RunOptions
+from ..execution.parallel import Job, RunOptions, no_kernel
 from ..model.layout import BuildLayout
 from ..model.project import Project, Resolved
 
@@ -33,7 +33,7 @@ class BuildOptions:
     max_output_mb: float = DEFAULT_MAX_OUTPUT_MB
     theme: str = "default"
     session_page: bool = True
-    kernels: Callable[[Job, dict], Kernel | None] | None = field(default=None, compare=False)
+    kernels: Callable[[Job, dict], Kernel | None] = field(default=no_kernel, compare=False)
 
     def __post_init__(self):
         if self.audience not in AUDIENCES:
@@ -41,8 +41,6 @@ class BuildOptions:
 
     def runs(self) -> RunOptions:
         """What the execution layer needs of these."""
-        if self.kernels is None:
-            return RunOptions(self.timeout, self.workers, self.max_output_mb)
         return RunOptions(self.timeout, self.workers, self.max_output_mb, self.kernels)
 
     def layout_of(self, project: Project) -> BuildLayout:

@@ -32,8 +32,8 @@ def export_pages(project: Project, prepared: Prepared, keys: dict[str, str],
     """Write the pages of the decks in ``keys`` (deck → execution key: those with outputs);
     returns what the after-execution checks found.  A deck whose output would need the network
     gets no page, and no session page is written unless every deck passed."""
-    layout, session, audience = options.layout_of(project), prepared.resolved.session, \
-        options.audience
+    layout, audience = options.layout_of(project), options.audience
+    session = prepared.resolved.session
     stamps = Stamps(layout.stamps(audience))
     assets_key = digest(code_fingerprint(EXPORT_SIDE), environment_fingerprint())
     if not stamps.fresh(layout.assets(audience), assets_key):
