@@ -393,6 +393,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 folder, timeout, results = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+try:   # deckkit's client: a reply already there is read at once (execution/channels.py)
+    from deckkit.execution.channels import SlicedKernelClient
+except ImportError:
+    SlicedKernelClient = None
 # first, where a kernel started here takes Python and deckkit from
 probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
     "import sys, deckkit\nprint(sys.prefix)\nprint(deckkit.__file__)")])
@@ -408,6 +412,8 @@ for path in sorted(folder.glob("*.ipynb")):
         state["cell"] = cell_index
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(folder)}}, on_cell_start=started)
+    if SlicedKernelClient is not None:
+        client.create_kernel_manager().client_factory = SlicedKernelClient
     begun, stopped = time.monotonic(), None
     try:
         client.execute()

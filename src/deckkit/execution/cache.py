@@ -40,7 +40,8 @@ PACKAGE = Path(__file__).resolve().parents[1]
 NOTEBOOK_SIDE = ("demos", "agenda.py", "figures.py", "palette.py", "model/session.py",
                  "model/files.py",
                  "model/facts.py", "model/schema.py", "errors.py", "execution/kernel.py",
-                 "execution/parallel.py", "execution/fork.py", "execution/provisioner.py")
+                 "execution/parallel.py", "execution/fork.py", "execution/provisioner.py",
+                 "execution/channels.py")
 # What turns an executed notebook into pages: a change here re-exports, never re-executes.
 EXPORT_SIDE = ("output", "steps", "model", "templates", "palette.py")
 

@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from ..errors import DeckError, Finding, is_ok
+from .channels import SlicedKernelClient
 
 DEFAULT_TIMEOUT = 120  # seconds per cell
 DEFAULT_MAX_OUTPUT_MB = 10  # per cell: a page must stay small enough to open and to print
@@ -207,6 +208,7 @@ class Kernel:
 
     async def _start(self, client) -> None:
         client.km = client.create_kernel_manager()
+        client.km.client_factory = SlicedKernelClient   # no wake-up slept through
         if os.name == "posix":
             # Unix sockets in a folder of the kernel's own, not TCP ports: a port picked free
             # can be taken by another process before the kernel binds it ("Address already in
