@@ -3,6 +3,7 @@ wake-up is missed (execution/channels.py): a build waited out a whole 120 s cell
 an execute_reply the kernel had sent at once."""
 
 import asyncio
+import threading
 import time
 from queue import Empty
 
@@ -42,10 +43,19 @@ def _read(channel_class, timeout, arrives_after=0.0):
     channel = channel_class(real, session)   # it checks the socket it is given is asyncio
     channel.socket = MissedWakeUp(session, arrives_after)
     begun = time.monotonic()
+    got = {}
+
+    def wait():   # a thread of its own: its own event loop, whatever this one has running
+        try:
+            got["msg"] = asyncio.run(channel.get_msg(timeout))
+        except Empty:
+            got["msg"] = None
+
     try:
-        msg = asyncio.run(channel.get_msg(timeout))
-    except Empty:
-        msg = None
+        waiter = threading.Thread(target=wait)
+        waiter.start()
+        waiter.join()
+        msg = got["msg"]
     finally:
         real.close(0)
         context.term()
