@@ -397,11 +397,20 @@ try:   # deckkit's client: a reply already there is read at once (execution/chan
     from deckkit.execution.channels import SlicedKernelClient
 except ImportError:
     SlicedKernelClient = None
+
+
+def client_for(nb, **options):
+    client = NotebookClient(nb, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}}, **options)
+    if SlicedKernelClient is not None:
+        client.create_kernel_manager().client_factory = SlicedKernelClient
+    return client
+
+
 # first, where a kernel started here takes Python and deckkit from
 probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
     "import sys, deckkit\nprint(sys.prefix)\nprint(deckkit.__file__)")])
-NotebookClient(probe, timeout=120, kernel_name="python3",
-               resources={"metadata": {"path": str(folder)}}).execute()
+client_for(probe, timeout=120).execute()
 prefix, found = "".join(o.get("text", "") for o in probe.cells[0].outputs).splitlines()[:2]
 with open(results, "a", encoding="utf-8", newline="\n") as fh:
     fh.write(json.dumps({"probe": {"prefix": prefix, "deckkit": found}}) + "\n")
@@ -410,10 +419,7 @@ for path in sorted(folder.glob("*.ipynb")):
     state = {"cell": None}
     def started(cell=None, cell_index=None, **_):
         state["cell"] = cell_index
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(folder)}}, on_cell_start=started)
-    if SlicedKernelClient is not None:
-        client.create_kernel_manager().client_factory = SlicedKernelClient
+    client = client_for(nb, timeout=timeout, allow_errors=True, on_cell_start=started)
     begun, stopped = time.monotonic(), None
     try:
         client.execute()
