@@ -1,7 +1,7 @@
 """`deckkit present`'s preflight: before the room sees anything, what matters live is checked
 (a kernel starts with the safety net and runs the deck's set-up, the recorded outputs are there,
 the GPU is seen), what is cold is warmed in the background (the torch.compile cache, as
-`deckkit warmup` does), and one screen says what is ready."""
+`deckkit warmup` does for the presented deck's own cells), and one screen says what is ready."""
 
 from __future__ import annotations
 
@@ -130,7 +130,10 @@ class Preflight:
 
         started = time.perf_counter()
         try:
-            result = warm_decks(self.project)
+            # the presented section's cells (the session's: every deck's), and nothing the
+            # slides do not run: the room's kernel needs the CPU more than a demo's table
+            only = None if self.notebook.stem == "session" else {self.notebook.stem}
+            result = warm_decks(self.project, decks=only, workloads=False)
         except Exception as exc:  # warming is a convenience: never let it end presenting
             self._warm = Check("compile", False, f"warming failed ({type(exc).__name__}: "
                                f"{exc}); the compile cells compile when run")

@@ -1,8 +1,10 @@
 """`deckkit warmup`: compile what the decks compile, before class.
 
-Besides the demos' own workloads, every deck cell that calls ``torch.compile(`` is run once as
-plain Python in a fresh process, with the same fixed TorchInductor cache the kernels use, so
-the live cell on the slide finds its code already generated."""
+Every deck cell that calls ``torch.compile(`` is run once as plain Python in a fresh process, with
+the same fixed TorchInductor cache the kernels use, so the live cell on the slide finds its code
+already generated.  `deckkit warmup` compiles the demos' own workloads too (compile_demo's table,
+which benchmarks and `deckkit doctor` use); the presenter's preflight warms only the cells of
+the deck it presents: compiling what no slide runs would take the CPU from the room's kernel."""
 
 from __future__ import annotations
 
@@ -33,15 +35,25 @@ class WarmupResult:
     cells: list[WarmedCell] = field(default_factory=list)
 
 
-def warm_decks(project: Project, timeout: float = 300) -> WarmupResult:
-    from ..demos.compiled import warmup
+def warm_decks(project: Project, timeout: float = 300, *, decks: set[str] | None = None,
+               workloads: bool = True) -> WarmupResult:
+    """Warm the compile cells of every deck, or of the decks whose file stems are in ``decks``;
+    ``workloads`` compiles the demos' own workloads first (without them, whether compiling can
+    run here is asked of compile_support, and the cells show whether it works)."""
+    from ..demos import compiled, device_info
 
-    demos = warmup()
-    result = WarmupResult(demos.compiled, demos.reason, demos.cache_dir, demos.workloads)
-    if not demos.compiled:
+    if workloads:
+        demos = compiled.warmup()
+        result = WarmupResult(demos.compiled, demos.reason, demos.cache_dir, demos.workloads)
+    else:
+        ok, reason = compiled.compile_support(device_info().kind)
+        result = WarmupResult(ok, reason, str(compiled.cache_dir()))
+    if not result.compiled:
         return result
-    env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=demos.cache_dir, MPLBACKEND="Agg")
+    env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=result.cache_dir, MPLBACKEND="Agg")
     for record in project.resolve().records:
+        if decks is not None and record.deck.path.stem not in decks:
+            continue
         for index, cell in enumerate(record.nb.cells):
             if cell.cell_type != "code" or "torch.compile(" not in cell.source:
                 continue
