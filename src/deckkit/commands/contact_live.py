@@ -41,6 +41,11 @@ CURRENT = """() => {
           pictures: leaf.querySelectorAll('img, svg:not(svg svg), canvas').length};
 }"""
 
+# The id of the slide RISE shows, read without touching it (CURRENT shows every fragment, which
+# would undo a step back through them).
+SHOWN_ID = """() => (document.querySelector('.reveal .slides > section.present > section.present')
+                || document.querySelector('.reveal .slides > section.present')).id"""
+
 # Which result a cell shows: 'running', or the number of badges and the prompt.
 CELL_STATE = """([k]) => {
   const cell = document.querySelectorAll('[data-deckkit-current] .jp-CodeCell:not(.reveal-skip)')[k];
@@ -148,6 +153,32 @@ def _run_cells(page, count: int, slide: LiveSlide) -> None:
         page.wait_for_timeout(300)  # a chart drawn at the end of the cell settles
 
 
+def _shoot(page, slide: LiveSlide, out_dir: Path, sizes: dict, w: int, h: int) -> list[str]:
+    """The slide RISE shows, as a PNG at w×h, and what of it falls short of the room's
+    standard."""
+    shot = out_dir / f"live-{slide.number:03d}-{w}x{h}.png"
+    with atomic_path(shot) as tmp:
+        page.screenshot(path=str(tmp), type="png")
+    slide.shots.append(shot)
+    measured = _with_known_sizes(page.evaluate(legibility.MEASURE, {"live": slide.number - 1}),
+                                 sizes)
+    return [f"{w}×{h}: {problem}" for problem in legibility.judge(measured)]
+
+
+def _step(page, info: dict, back: bool = False) -> bool:
+    """Past the current slide's fragments to the next slide (``back``: the one before), as a
+    presenter's Space (Shift+Space) does; False where there is none."""
+    for _ in range(info["fragments"] + 1):
+        page.keyboard.press("Escape")
+        page.evaluate("() => document.activeElement && document.activeElement.blur"
+                      " && document.activeElement.blur()")
+        page.keyboard.press("Shift+Space" if back else "Space")
+        page.wait_for_timeout(150)
+        if page.evaluate(SHOWN_ID) != info["id"]:
+            return True
+    return False
+
+
 def live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool = True,
                        progress=lambda msg: None) -> LiveSheet:
     """Drive RISE over one section (or "session") and check every slide on both screens."""
@@ -193,42 +224,39 @@ def _live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool
                                        " || document.querySelectorAll('.jp-Cell').length > 0",
                                        timeout=60000)
                 page.wait_for_timeout(1500)
-                while True:
+                while True:   # at 1280×720: every cell run, each slide shot as it is left
                     info = page.evaluate(CURRENT)
                     slide = LiveSlide(len(seen) + 1, info["title"])
                     if run and info["cells"]:
                         _run_cells(page, info["cells"], slide)
                         page.evaluate(CURRENT)
-                    for w, h in VIEWPORTS:
-                        page.set_viewport_size({"width": w, "height": h})
-                        page.wait_for_timeout(250)
-                        shot = out_dir / f"live-{slide.number:03d}-{w}x{h}.png"
-                        with atomic_path(shot) as tmp:
-                            page.screenshot(path=str(tmp), type="png")
-                        slide.shots.append(shot)
-                        measured = _with_known_sizes(page.evaluate(
-                            legibility.MEASURE, {"live": slide.number - 1}), sizes)
-                        sheet.illegible += [f"{w}×{h}: {problem}"
-                                            for problem in legibility.judge(measured)]
-                    page.set_viewport_size({"width": VIEWPORTS[0][0],
-                                            "height": VIEWPORTS[0][1]})
+                    page.wait_for_timeout(100)
+                    sheet.illegible += _shoot(page, slide, out_dir, sizes, *VIEWPORTS[0])
                     seen.append(info)
                     sheet.slides.append(slide)
                     progress(f"live sheet: slide {slide.number} {info['title']!r}"
                              + (f", cells {slide.cell_seconds} s" if slide.cell_seconds else ""))
-                    for _ in range(info["fragments"] + 1):  # past its fragments, to the next
-                        page.keyboard.press("Escape")
-                        page.evaluate("() => document.activeElement && document.activeElement"
-                                      ".blur && document.activeElement.blur()")
-                        page.keyboard.press("Space")
-                        page.wait_for_timeout(150)
-                        if page.evaluate(CURRENT)["id"] != info["id"]:
-                            break
-                    if page.evaluate(CURRENT)["id"] == info["id"]:
+                    if not _step(page, info):
                         break  # the last slide
                     if len(seen) > 500:
                         raise DeckError("the live sheet walked past 500 slides",
                                         fix="report this: RISE did not reach the last slide")
+                # then every slide again on the 4:3 projector as the cells left it, walking
+                # back from the last: one resize for the walk (a resize makes JupyterLab and
+                # RISE lay out every slide again, which per slide was a third of the sheet's CPU)
+                for w, h in VIEWPORTS[1:]:
+                    page.set_viewport_size({"width": w, "height": h})
+                    page.wait_for_timeout(250)
+                    for slide, first in reversed(list(zip(sheet.slides, seen))):
+                        info = page.evaluate(CURRENT)
+                        if info["id"] != first["id"]:
+                            raise DeckError(
+                                f"at {w}×{h} RISE showed {info['title']!r} where slide "
+                                f"{slide.number} ({slide.title!r}) was at 1280×720",
+                                fix="report this: the slideshow's order changed on a resize")
+                        page.wait_for_timeout(100)
+                        sheet.illegible += _shoot(page, slide, out_dir, sizes, w, h)
+                        _step(page, info, back=True)
             except PlaywrightError as exc:
                 raise DeckError(f"the browser failed on the live {name} slideshow: "
                                 f"{str(exc).splitlines()[0]}",
