@@ -72,7 +72,7 @@ def test_session_deck_renders_offline_every_slide_fits_and_is_captured(repo_buil
 
     sheet = session_sheet
     total = count_slides(Project(repo_build))
-    assert len(sheet.slides) == total
+    assert len(sheet.slides) == sheet.measured == total
     assert sheet.blocked == []
     assert sheet.overflowing == [], [f"{o['section']}: {o['title']}" for o in sheet.overflowing]
     # every slide uses its space, or is marked a statement (metadata.deckkit.layout)

@@ -19,7 +19,7 @@ MIN_FILL = 0.55
 
 @dataclass
 class ContactSheet:
-    sheet: Path
+    sheet: Path | None   # the grid image (None when no pictures were taken)
     slides: list[Path] = field(default_factory=list)
     overflowing: list[dict] = field(default_factory=list)
     broken: list[dict] = field(default_factory=list)   # maths errors, error output on a slide
@@ -27,6 +27,7 @@ class ContactSheet:
     illegible: list[legibility.Problem] = field(default_factory=list)
     # slides whose content ends above MIN_FILL of the height, not marked as statements
     sparse: list[dict] = field(default_factory=list)
+    measured: int = 0    # slides walked and measured, pictured or not
 
     @property
     def ok(self) -> bool:
@@ -39,24 +40,30 @@ def _pillow():
                        "pip install pillow (it comes with matplotlib)")
 
 
-def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
-                  progress=lambda msg: None, each_slide=None) -> ContactSheet:
+def contact_sheet(deck: Path, out_dir: Path | None, columns: int = 6,
+                  progress=lambda msg: None, each_slide=None,
+                  pictures: bool = True) -> ContactSheet:
     """``each_slide(page, info)``, when given, is called on every slide once it is shot and
-    measured (another check on the same walk, e.g. an accessibility scan)."""
-    image = _pillow()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob("slide-*.png"):
-        old.unlink()
-    shots, overflowing, broken, illegible, sparse = [], [], [], [], []
+    measured (another check on the same walk, e.g. an accessibility scan).  ``pictures=False``
+    measures every slide as the sheet does and takes no picture (a check that reads only the
+    findings; ``out_dir`` is then not used)."""
+    if pictures:
+        image = _pillow()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for old in out_dir.glob("slide-*.png"):
+            old.unlink()
+    shots, overflowing, broken, illegible, sparse, measured = [], [], [], [], [], 0
     with browser.open_deck(deck) as session:
         total = browser.slide_count(session.page)
         theme = session.page.evaluate("document.body.dataset.deckkitTheme || 'default'")
         floor = legibility.MIN_CONTRAST.get(theme, legibility.MIN_CONTRAST["default"])
         for info in browser.walk(session.page):
-            path = out_dir / f"slide-{info['index'] + 1:03d}.png"
-            with atomic_path(path) as tmp:
-                session.page.screenshot(path=str(tmp), type="png")
-            shots.append(path)
+            measured += 1
+            if pictures:
+                path = out_dir / f"slide-{info['index'] + 1:03d}.png"
+                with atomic_path(path) as tmp:
+                    session.page.screenshot(path=str(tmp), type="png")
+                shots.append(path)
             if info["overflow"]:
                 overflowing.append(info)
             if info["broken"]:
@@ -70,6 +77,8 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
             if (info["index"] + 1) % 10 == 0:
                 progress(f"contact sheet: {info['index'] + 1}/{total} slides")
         blocked = list(session.blocked)
+    if not pictures:
+        return ContactSheet(None, [], overflowing, broken, blocked, illegible, sparse, measured)
     thumb_w, thumb_h = 320, 180
     rows = (len(shots) + columns - 1) // columns
     grid = image.new("RGB", (columns * thumb_w, max(rows, 1) * thumb_h), "white")
@@ -80,4 +89,4 @@ def contact_sheet(deck: Path, out_dir: Path, columns: int = 6,
     sheet = out_dir / "contact-sheet.png"
     with atomic_path(sheet) as tmp:
         grid.save(tmp, format="PNG")
-    return ContactSheet(sheet, shots, overflowing, broken, blocked, illegible, sparse)
+    return ContactSheet(sheet, shots, overflowing, broken, blocked, illegible, sparse, measured)
