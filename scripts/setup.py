@@ -39,7 +39,8 @@ def main() -> int:
         index = os.environ.get("TORCH_INDEX")
         run(*pip, os.environ.get("TORCH_SPEC", "torch==2.13.0"),
             *(("--index-url", index) if index else ()))
-    run(*pip, "-e", ".[test,present]")
+    # scripts/constraints.txt says what is held back and why
+    run(*pip, "-c", str(ROOT / "scripts" / "constraints.txt"), "-e", ".[test,present]")
     run("-c", "import torch; print(f'deckkit setup: torch {torch.__version__}, "
               "CUDA available: {torch.cuda.is_available()}')")
     found = subprocess.run([str(venv_python()), "-c", "from deckkit.output.browser import "
