@@ -101,3 +101,21 @@ def test_a_drawn_diagram_carries_the_deck_font_cut_to_its_labels():
     assert embedded.count("@font-face") == 1 and 'font-family:"Source Sans Pro"' in embedded
     assert mermaid.svg_metrics(embedded) == (20.0, 100.0)   # the legibility check still reads it
     assert len(embedded) < 20_000   # a subset, not the whole font (about 250 kB as woff)
+
+
+def test_a_diagrams_font_is_cut_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    """Cutting the font down is most of a check's time: a second check reads the result."""
+    pytest.importorskip("fontTools")
+    if palette.font_path() is None:
+        pytest.skip("sphinx-revealjs (which ships the deck's font) is not installed")
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 20"><text>cached labels'
+           '</text></svg>')
+    first = mermaid.with_font(svg, tmp_path)
+    assert first == mermaid.embed_font(svg) and "@font-face" in first
+    [kept] = tmp_path.glob("*.font.svg")
+    calls = []
+    monkeypatch.setattr(mermaid, "embed_font", lambda s: calls.append(s) or s)
+    assert mermaid.with_font(svg, tmp_path) == first and calls == []   # read, not cut again
+    other = svg.replace("cached", "other")
+    assert mermaid.with_font(other, tmp_path) == other and calls == [other]  # its own entry
+    assert len(list(tmp_path.glob("*.font.svg"))) == 2 and kept.exists()
