@@ -60,7 +60,8 @@ def test_diagrams_become_images_and_a_broken_one_is_a_finding(resolved, tmp_path
     assert findings == []
     assert "```mermaid" not in nb.cells[3].source
     assert 'src="data:image/svg+xml;base64,' in nb.cells[3].source
-    assert len(list((tmp_path / "svg").glob("*.svg"))) == 1
+    kept = sorted(p.name.split(".", 1)[1] for p in (tmp_path / "svg").glob("*.svg"))
+    assert kept == ["font.svg", "svg"]   # the drawing, and the drawing with its font
     assert list((tmp_path / "svg").glob(".*")) == []  # no temporary file left behind
     broken = copy.deepcopy(ctx.record.nb)
     broken.cells[3].source = "```mermaid\nflowchart LR\n  A --> --> ]]\n```"
