@@ -32,6 +32,22 @@ def test_chrome_is_found_where_macos_installs_it_and_the_fix_names_brew():
     assert "apt-get" not in caught.value.fix
 
 
+def test_on_linux_chromiums_headless_shell_renders_where_it_is_installed():
+    both = {"chromium": "/usr/bin/chromium",
+            "chromium-headless-shell": "/usr/bin/chromium-headless-shell"}
+    assert browser.find_chromium("linux", env={}, which=both.get) == \
+        "/usr/bin/chromium-headless-shell"
+    only = {"chromium": "/usr/bin/chromium"}
+    assert browser.find_chromium("linux", env={}, which=only.get) == "/usr/bin/chromium"
+    chosen = {"DECKKIT_BROWSER": "/opt/chrome/chrome"}   # the presenter's choice wins
+    assert browser.find_chromium("linux", env=chosen, which=both.get,
+                                 exists=lambda p: True) == "/opt/chrome/chrome"
+    with pytest.raises(DeckError) as caught:
+        browser.find_chromium("linux", env={}, which=nothing_on_path, exists=lambda p: False)
+    assert "apt-get install -y chromium" in caught.value.fix
+    assert "chromium-headless-shell" in caught.value.fix
+
+
 def test_edge_is_found_where_windows_installs_it_and_the_fix_is_for_windows():
     env = {"PROGRAMFILES": r"C:\Program Files", "PROGRAMFILES(X86)": r"C:\Program Files (x86)",
            "LOCALAPPDATA": r"C:\Users\ada\AppData\Local"}
