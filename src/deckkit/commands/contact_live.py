@@ -252,7 +252,8 @@ def _live_contact_sheet(project: Project, section: str, out_dir: Path, run: bool
                         if info["id"] != first["id"]:
                             raise DeckError(
                                 f"at {w}×{h} RISE showed {info['title']!r} where slide "
-                                f"{slide.number} ({slide.title!r}) was at 1280×720",
+                                f"{slide.number} ({slide.title!r}) was at "
+                                f"{VIEWPORTS[0][0]}×{VIEWPORTS[0][1]}",
                                 fix="report this: the slideshow's order changed on a resize")
                         page.wait_for_timeout(100)
                         sheet.illegible += _shoot(page, slide, out_dir, sizes, w, h)
